@@ -1,0 +1,68 @@
+// deno-lint-ignore-file no-console
+/**
+ * Load benchmark: GET /api/v1/company/snapshot (the real app, sample data, file KV) against
+ * a bare Hono hello-world, alternating in the same run. wrk: 2 threads, 64 connections,
+ * 10 s per measurement, loopback only. Prints one JSON line with medians and the ratio.
+ *
+ * Run: deno run -A bench/snapshot_load.ts [rounds=3] [seconds=10]
+ */
+import { median, startServer, stop, wrk, type WrkResult } from "./wrk.ts";
+
+const rounds = Number(Deno.args[0] ?? 3);
+const seconds = Number(Deno.args[1] ?? 10);
+const HELLO = 8101, APP = 8102;
+const dir = await Deno.makeTempDir({ prefix: "kdesk-load-" });
+
+const hello = await startServer(
+  "bench/hello_server.ts",
+  [String(HELLO)],
+  `http://127.0.0.1:${HELLO}/hello`,
+);
+const app = await startServer("main.ts", [], `http://127.0.0.1:${APP}/health`, {
+  PORT: String(APP),
+  HOSTNAME: "127.0.0.1",
+  KDESK_KV_PATH: `${dir}/kv.sqlite`,
+  KDESK_SAMPLE: "on",
+  LOG_LEVEL: "warn",
+});
+try {
+  const search = await (await fetch(`http://127.0.0.1:${APP}/api/v1/company/search?q=한빛`)).json();
+  const corp = search.hits[0]?.corp_code;
+  if (!corp) throw new Error("no sample company found");
+  const target = `http://127.0.0.1:${APP}/api/v1/company/snapshot?corp_code=${corp}`;
+  const check = await fetch(target);
+  const body = await check.json();
+  if (!check.ok || body.corp_code !== corp) {
+    throw new Error(`snapshot check failed: ${check.status}`);
+  }
+
+  const h: WrkResult[] = [], s: WrkResult[] = [];
+  await wrk(`http://127.0.0.1:${HELLO}/hello`, { seconds: 2 }); // warm-up
+  await wrk(target, { seconds: 2 });
+  for (let i = 0; i < rounds; i++) {
+    h.push(await wrk(`http://127.0.0.1:${HELLO}/hello`, { seconds }));
+    s.push(await wrk(target, { seconds }));
+  }
+  const med = (rs: WrkResult[], k: keyof WrkResult) => median(rs.map((r) => r[k]));
+  const result = {
+    bench: "snapshot_load",
+    rounds,
+    seconds,
+    corp_code: corp,
+    snapshot_bytes: JSON.stringify(body).length,
+    hello: { rps: med(h, "rps"), p50_ms: med(h, "p50_ms"), p99_ms: med(h, "p99_ms") },
+    snapshot: {
+      rps: med(s, "rps"),
+      p50_ms: med(s, "p50_ms"),
+      p99_ms: med(s, "p99_ms"),
+      errors: s.reduce((a, r) => a + r.errors + r.non2xx, 0),
+    },
+    ratio: Math.round((med(s, "rps") / med(h, "rps")) * 1000) / 1000,
+    runs: { hello: h, snapshot: s },
+  };
+  console.log(JSON.stringify(result));
+} finally {
+  await stop(hello);
+  await stop(app);
+  await Deno.remove(dir, { recursive: true });
+}

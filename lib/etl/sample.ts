@@ -1,0 +1,83 @@
+/**
+ * The offline default: the bundled sample dataset (fictional companies in the exact
+ * OpenDART formats) is served by an in-process fake OpenDART and loaded through the same
+ * client, raw store, normalizers and snapshot builder as live data.
+ *
+ * @module
+ */
+import { HttpClient } from "../http/mod.ts";
+import { CircuitBreaker } from "../http/breaker.ts";
+import { DartClient } from "../sources/dart/client.ts";
+import { createFixtureFetch, type DartDataset } from "../sources/dart/fixture_fetch.ts";
+import { sha256Hex } from "../store/blobs.ts";
+import { keys } from "../store/keys.ts";
+import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../../sample/dart_sample.ts";
+import { type EtlContext, refreshCompany } from "./company.ts";
+import { collectDisclosures, syncCorpMaster } from "./dart_collect.ts";
+
+/** Not a secret: the sample fake only accepts this key. */
+const SAMPLE_KEY = "kdesk-sample-dataset-key-0000000000000000";
+const SAMPLE_BASE = "https://opendart.sample.invalid/api";
+
+export interface SampleLoad {
+  companies: number;
+  disclosures: number;
+  skipped: boolean;
+  ms: number;
+}
+
+/** A DART client answering from the sample dataset (or another dataset, for tests). */
+export function sampleDartClient(
+  kv: Deno.Kv,
+  dataset: DartDataset = buildSampleDataset(),
+): DartClient {
+  const today = SAMPLE_AS_OF.replace(/-/g, "");
+  const http = new HttpClient({
+    source: "dart",
+    retries: 0,
+    timeoutMs: 30_000,
+    breaker: new CircuitBreaker(),
+    fetch: createFixtureFetch({ ...dataset, apiKey: SAMPLE_KEY }, { today: () => today }),
+  });
+  return new DartClient({ kv, apiKey: SAMPLE_KEY, baseUrl: SAMPLE_BASE, http });
+}
+
+/** The sample's "today": noon KST of SAMPLE_AS_OF. */
+export const sampleNow = () => new Date(`${SAMPLE_AS_OF}T12:00:00+09:00`);
+
+/**
+ * Loads the sample dataset into `kv` unless this exact dataset was loaded before
+ * (`force` reloads). Marks every snapshot `sample: true`.
+ */
+export async function loadSampleData(
+  kv: Deno.Kv,
+  opts: { force?: boolean } = {},
+): Promise<SampleLoad> {
+  const t0 = performance.now();
+  const dataset = buildSampleDataset();
+  const fingerprint = await sha256Hex(new TextEncoder().encode(JSON.stringify(dataset)));
+  const marker = await kv.get<{ fingerprint: string }>(keys.syncState("sample", "loaded"));
+  if (!opts.force && marker.value?.fingerprint === fingerprint) {
+    return { companies: SAMPLE_CORP_CODES.length, disclosures: 0, skipped: true, ms: 0 };
+  }
+  const dart = sampleDartClient(kv, dataset);
+  const ctx: EtlContext = { kv, dart, now: sampleNow, sample: true };
+  await syncCorpMaster(kv, dart);
+  const asOf = SAMPLE_AS_OF.replace(/-/g, "");
+  const from = new Date(sampleNow().getTime() - 90 * 86400_000);
+  const feed = await collectDisclosures(kv, dart, {
+    bgn_de: from.toISOString().slice(0, 10).replace(/-/g, ""),
+    end_de: asOf,
+  });
+  for (const corp of SAMPLE_CORP_CODES) {
+    const r = await refreshCompany(ctx, corp);
+    if (r.error) throw new Error(`sample company ${corp} failed to load: ${r.error}`);
+  }
+  await kv.set(keys.syncState("sample", "loaded"), { fingerprint, at: new Date().toISOString() });
+  return {
+    companies: SAMPLE_CORP_CODES.length,
+    disclosures: feed.fetched,
+    skipped: false,
+    ms: Math.round(performance.now() - t0),
+  };
+}

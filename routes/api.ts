@@ -1,0 +1,191 @@
+/**
+ * The JSON API (`/api/v1/*`), described by zod schemas and published as OpenAPI at
+ * `/api/openapi.json`. Errors are `application/problem+json`.
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import {
+  CompanySnapshot,
+  Financials,
+  FsDiv,
+  ReportCode,
+  STOCK_CODE_RE,
+} from "../lib/etl/schemas.ts";
+import { listFinancials } from "../lib/store/companies.ts";
+import { corpCodeByStock, getCorp, searchCorps } from "../lib/store/corps.ts";
+import type { AppDeps } from "./deps.ts";
+import { Problem, problem, zodProblem } from "./problem.ts";
+
+const CORP_CODE = /^\d{8}$/;
+
+const problemContent = { "application/problem+json": { schema: Problem } };
+const errors = {
+  400: { description: "Invalid input", content: problemContent },
+  404: { description: "Unknown company", content: problemContent },
+};
+
+const CorpHit = z.object({
+  corp_code: z.string(),
+  corp_name: z.string(),
+  stock_code: z.string().nullable(),
+  market: z.string().nullable(),
+}).meta({ id: "CorpHit" });
+
+const SnapshotQuery = z.object({
+  corp_code: z.string().regex(CORP_CODE, "corp_code must be 8 digits").optional()
+    .meta({ description: "DART 고유번호 (8 digits)", example: "00126380" }),
+  stock_code: z.string().regex(STOCK_CODE_RE, "stock_code must be 6 characters [0-9A-Z]")
+    .optional().meta({ description: "종목코드", example: "005930" }),
+  q: z.string().trim().min(1).max(100).optional()
+    .meta({ description: "Company name or code; the best match is returned" }),
+}).refine((v) => [v.corp_code, v.stock_code, v.q].filter(Boolean).length === 1, {
+  message: "give exactly one of corp_code, stock_code or q",
+});
+
+const snapshotRoute = createRoute({
+  method: "get",
+  path: "/api/v1/company/snapshot",
+  summary: "Company snapshot",
+  description:
+    "Profile, annual financials with YoY, key indicators and recent disclosures in one document, read from a prebuilt snapshot. `partial` and `missing_sections` say what is missing; `source_status` says which source failed.",
+  request: { query: SnapshotQuery },
+  responses: {
+    200: {
+      description: "The snapshot",
+      content: { "application/json": { schema: CompanySnapshot } },
+    },
+    ...errors,
+  },
+});
+
+const financialsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/company/{corp_code}/financials",
+  summary: "Financial statements of a company",
+  description: "Stored statement sets (key accounts and full statements), oldest year first.",
+  request: {
+    params: z.object({
+      corp_code: z.string().regex(CORP_CODE, "corp_code must be 8 digits").meta({
+        param: { name: "corp_code", in: "path" },
+        example: "00126380",
+      }),
+    }),
+    query: z.object({
+      year: z.string().regex(/^\d{4}$/, "year must be YYYY").optional(),
+      report: ReportCode.optional().meta({
+        description: "11011 사업보고서, 11012 반기, 11013 1분기, 11014 3분기",
+      }),
+      fs_div: FsDiv.optional().meta({ description: "CFS 연결, OFS 별도" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Statement sets",
+      content: {
+        "application/json": {
+          schema: z.object({ corp_code: z.string(), items: z.array(Financials) }).meta({
+            id: "FinancialsList",
+          }),
+        },
+      },
+    },
+    ...errors,
+  },
+});
+
+const searchRoute = createRoute({
+  method: "get",
+  path: "/api/v1/company/search",
+  summary: "Search companies by name or code",
+  request: {
+    query: z.object({
+      q: z.string().trim().min(1, "q is required").max(100),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Matches, best first",
+      content: {
+        "application/json": {
+          schema: z.object({ query: z.string(), hits: z.array(CorpHit) }).meta({
+            id: "SearchResult",
+          }),
+        },
+      },
+    },
+    400: errors[400],
+  },
+});
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
+/**
+ * A hand-built Response (problem+json, or pre-encoded snapshot bytes) passed through the
+ * typed-response check; the OpenAPI document still describes these answers.
+ */
+const untyped = (res: Response) => res as never;
+
+/** The API sub-app. */
+export function apiRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return zodProblem(result.error, c.req.path);
+    },
+  });
+
+  async function resolveCorp(q: z.infer<typeof SnapshotQuery>): Promise<string | null> {
+    if (q.corp_code) return q.corp_code;
+    if (q.stock_code) return await corpCodeByStock(deps.kv, q.stock_code);
+    const hits = await searchCorps(deps.kv, q.q ?? "", 1);
+    return hits[0]?.corp_code ?? null;
+  }
+
+  app.openapi(snapshotRoute, async (c) => {
+    const q = c.req.valid("query");
+    const corp = await resolveCorp(q);
+    if (!corp) {
+      return untyped(problem(404, `No company matches ${JSON.stringify(q)}`, {
+        instance: c.req.path,
+      }));
+    }
+    let bytes = await deps.snapshots.bytes(corp);
+    if (!bytes && deps.refreshCompany && (await getCorp(deps.kv, corp))) {
+      await deps.refreshCompany(corp);
+      bytes = await deps.snapshots.bytes(corp);
+    }
+    if (!bytes) {
+      return untyped(problem(404, `No snapshot for corp_code ${corp}`, { instance: c.req.path }));
+    }
+    // The stored snapshot bytes are sent as they are: no parse, no re-serialize.
+    return untyped(new Response(bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS }));
+  });
+
+  app.openapi(financialsRoute, async (c) => {
+    const { corp_code } = c.req.valid("param");
+    const filter = c.req.valid("query");
+    const items = await listFinancials(deps.kv, corp_code, filter);
+    if (items.length === 0 && !(await getCorp(deps.kv, corp_code))) {
+      return untyped(problem(404, `Unknown corp_code ${corp_code}`, { instance: c.req.path }));
+    }
+    return c.json({ corp_code, items }, 200);
+  });
+
+  app.openapi(searchRoute, async (c) => {
+    const { q, limit } = c.req.valid("query");
+    return c.json({ query: q, hits: await searchCorps(deps.kv, q, limit) }, 200);
+  });
+
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "kdesk API",
+      version: "1.0.0",
+      description:
+        "Korean IPO and market-data desk. Amounts are in 원 (KRW); dates are KST. Errors are application/problem+json.",
+    },
+  });
+  return app;
+}

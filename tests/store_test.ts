@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { Corp, type Disclosure } from "../lib/etl/schemas.ts";
+import { normalizeListItem } from "../lib/etl/normalize.ts";
+import { CHUNK_BYTES, getBlob, getBlobMeta, putBlob, sha256Hex } from "../lib/store/blobs.ts";
+import { keys } from "../lib/store/keys.ts";
+import { getRaw, getRawBody, listRaw, saveRaw } from "../lib/store/raw.ts";
+import { corpCodeByStock, searchCorps, upsertCorpMaster } from "../lib/store/corps.ts";
+import {
+  latestDisclosures,
+  listDisclosuresByCorp,
+  upsertDisclosures,
+} from "../lib/store/companies.ts";
+import { putCompanySnapshot, SnapshotCache } from "../lib/store/snapshots.ts";
+import { fromStored, toStored } from "../lib/store/json.ts";
+import { buildCompanySnapshot } from "../lib/etl/company_snapshot.ts";
+import { withKv } from "./helpers/kv.ts";
+
+/** Incompressible bytes. */
+function pseudoRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
+  return out;
+}
+
+Deno.test("[store] blobs: a 1 MiB incompressible payload round-trips over many chunks", () =>
+  withKv(async (kv) => {
+    const bytes = pseudoRandom(1024 * 1024);
+    const meta = await putBlob(kv, bytes);
+    assert.equal(meta.hash, await sha256Hex(bytes));
+    assert.equal(meta.encoding, "identity"); // gzip would not help
+    assert.equal(meta.chunks, Math.ceil(bytes.length / CHUNK_BYTES));
+    assert.deepEqual(await getBlob(kv, meta.hash), bytes);
+  }));
+
+Deno.test("[store] blobs: compressible payloads are gzipped and stored once", () =>
+  withKv(async (kv) => {
+    const text = new TextEncoder().encode(
+      "<list><corp_code>00434003</corp_code></list>\n".repeat(20000),
+    );
+    const a = await putBlob(kv, text, "application/xml");
+    const b = await putBlob(kv, text, "application/xml");
+    assert.equal(a.encoding, "gzip");
+    assert.ok(a.stored < a.size / 10);
+    assert.equal(a.created_at, b.created_at); // second write found the first
+    assert.deepEqual(await getBlob(kv, a.hash), text);
+    assert.equal(await getBlob(kv, "0".repeat(64)), null);
+  }));
+
+Deno.test("[store] blobs: a missing chunk is reported, not returned as data", () =>
+  withKv(async (kv) => {
+    const meta = await putBlob(kv, pseudoRandom(200_000));
+    await kv.delete(keys.blobChunk(meta.hash, 1));
+    await assert.rejects(() => getBlob(kv, meta.hash), /incomplete/);
+    assert.ok(await getBlobMeta(kv, meta.hash));
+  }));
+
+Deno.test("[store] large JSON spills to a blob and reads back", () =>
+  withKv(async (kv) => {
+    const big = JSON.stringify({
+      rows: Array.from({ length: 5000 }, (_, i) => ({ i, s: "가".repeat(10) })),
+    });
+    const stored = await toStored(kv, big);
+    assert.ok("blob" in stored);
+    assert.equal(await fromStored(kv, stored), big);
+    const small = await toStored(kv, "{}");
+    assert.deepEqual(small, { json: "{}" });
+  }));
+
+Deno.test("[store] raw payloads keep the masked request and the exact bytes", () =>
+  withKv(async (kv) => {
+    const body = new TextEncoder().encode('{"status":"000","message":"정상"}');
+    const rec = await saveRaw(kv, {
+      source: "dart",
+      dataset: "company",
+      request:
+        "https://opendart.fss.or.kr/api/company.json?crtfc_key=abcdef0123456789&corp_code=00126380",
+      http_status: 200,
+      content_type: "application/json",
+      body,
+    });
+    assert.ok(!rec.request.includes("abcdef0123456789"));
+    assert.match(rec.request, /crtfc_key=\*\*\*/);
+    assert.deepEqual(await getRaw(kv, rec.id), rec);
+    assert.deepEqual(await getRawBody(kv, rec), body);
+    const page = await listRaw(kv, "dart", { dataset: "company" });
+    assert.equal(page.values.length, 1);
+    assert.equal(page.values[0].hash, rec.hash);
+  }));
+
+const corp = (code: string, name: string, stock: string | null, date = "2026-01-01") =>
+  Corp.parse({
+    corp_code: code,
+    corp_name: name,
+    corp_eng_name: null,
+    stock_code: stock,
+    modify_date: date,
+  });
+
+Deno.test("[store] corp master writes only changes and keeps the stock index right", () =>
+  withKv(async (kv) => {
+    const first = await upsertCorpMaster(kv, [
+      corp("00126380", "삼성전자", "005930"),
+      corp("00434003", "다코", null),
+      corp("01234567", "한빛전자(주)", "0091A0"),
+    ]);
+    assert.deepEqual([first.added, first.changed, first.removed], [3, 0, 0]);
+    assert.equal(await corpCodeByStock(kv, "0091A0"), "01234567");
+
+    const again = await upsertCorpMaster(kv, [
+      corp("00126380", "삼성전자", "005930"),
+      corp("01234567", "한빛전자(주)", "123450", "2026-02-01"), // stock code changed
+    ]);
+    assert.deepEqual([again.added, again.changed, again.removed], [0, 1, 1]);
+    assert.equal(await corpCodeByStock(kv, "0091A0"), null);
+    assert.equal(await corpCodeByStock(kv, "123450"), "01234567");
+    assert.equal((await kv.get(keys.corp("00434003"))).value, null);
+  }));
+
+Deno.test("[store] corp search ranks code, exact, prefix and substring matches", () =>
+  withKv(async (kv) => {
+    await upsertCorpMaster(kv, [
+      corp("00000001", "한빛전자(주)", "000010"),
+      corp("00000002", "한빛전자서비스", null),
+      corp("00000003", "대한빛전자", "000030"),
+      corp("00000004", "누리바이오", "000040"),
+    ]);
+    const hits = await searchCorps(kv, "한빛전자", 10);
+    assert.deepEqual(hits.map((h) => h.corp_code), ["00000001", "00000002", "00000003"]);
+    assert.equal((await searchCorps(kv, "000040"))[0].corp_code, "00000004");
+    assert.equal((await searchCorps(kv, "00000004"))[0].corp_name, "누리바이오");
+    assert.deepEqual(await searchCorps(kv, "없는회사"), []);
+    assert.deepEqual(await searchCorps(kv, "   "), []);
+  }));
+
+function disclosure(no: string, corpCode: string, name: string): Disclosure {
+  return normalizeListItem({
+    corp_code: corpCode,
+    corp_name: "한빛전자",
+    stock_code: "000010",
+    corp_cls: "K",
+    report_nm: name,
+    rcept_no: no,
+    flr_nm: "한빛전자",
+    rcept_dt: no.slice(0, 8),
+    rm: "코",
+  });
+}
+
+Deno.test("[store] disclosures upsert counts new/changed/unchanged and indexes by corp and date", () =>
+  withKv(async (kv) => {
+    const a = disclosure("20261101000001", "00000001", "주요사항보고서(유상증자결정)");
+    const b = disclosure("20261102000002", "00000001", "[기재정정]주요사항보고서(유상증자결정)");
+    const r1 = await upsertDisclosures(kv, [a, b]);
+    assert.deepEqual([r1.new, r1.changed, r1.unchanged], [2, 0, 0]);
+    const r2 = await upsertDisclosures(kv, [a, { ...b, flr_nm: "다른이름" }]);
+    assert.deepEqual([r2.new, r2.changed, r2.unchanged], [0, 1, 1]);
+    const byCorp = await listDisclosuresByCorp(kv, "00000001");
+    assert.deepEqual(byCorp.values.map((d) => d.rcept_no), [b.rcept_no, a.rcept_no]);
+    const latest = await latestDisclosures(kv, 1);
+    assert.equal(latest[0].rcept_no, b.rcept_no);
+  }));
+
+function snap(corpCode: string, built: string) {
+  return buildCompanySnapshot({
+    corp_code: corpCode,
+    built_at: built,
+    sample: true,
+    profile: null,
+    financials: [],
+    indicators: [],
+    disclosures: [],
+    source_status: {},
+    failed_sections: [],
+  });
+}
+
+Deno.test("[store] snapshot cache: one read per miss, invalidated by writes and TTL", () =>
+  withKv(async (kv) => {
+    let t = 0;
+    const cache = new SnapshotCache(kv, { ttlMs: 1000, now: () => t });
+    try {
+      assert.equal(await cache.get("00000001"), null);
+      await putCompanySnapshot(kv, snap("00000001", "2026-11-01T00:00:00.000Z"));
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-01T00:00:00.000Z");
+      // a write through the store module drops the entry at once
+      await putCompanySnapshot(kv, snap("00000001", "2026-11-02T00:00:00.000Z"));
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-02T00:00:00.000Z");
+      // a write the cache cannot see (raw KV, as another process would) shows after the TTL
+      const other = await toStored(
+        kv,
+        JSON.stringify(snap("00000001", "2026-11-03T00:00:00.000Z")),
+      );
+      await kv.set(keys.companySnapshot("00000001"), other);
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-02T00:00:00.000Z");
+      t = 1500;
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-03T00:00:00.000Z");
+      const bytes = await cache.bytes("00000001");
+      assert.equal(JSON.parse(new TextDecoder().decode(bytes!)).corp_code, "00000001");
+    } finally {
+      await cache.close();
+    }
+  }));
