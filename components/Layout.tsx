@@ -1,0 +1,135 @@
+/**
+ * The page shell shared by every server-rendered page: header with navigation, the
+ * "샘플 데이터 · sample data" banner, footer with the KST render time, the stylesheet and
+ * (only when the page has islands or enhancements) the hashed island bundle.
+ *
+ * @module
+ */
+import type { ComponentChildren, VNode } from "preact";
+import { useContext } from "preact/hooks";
+import { renderToString } from "preact-render-to-string";
+import { formatKstDateTime } from "../lib/format.ts";
+import { type ClientNeeds, ClientNeedsContext } from "./Island.tsx";
+
+/** Per-request settings every page passes through to the layout. */
+export interface ShellProps {
+  /** True when the app serves the bundled sample dataset. */
+  sample: boolean;
+  /** Public path of the island bundle, or null when it was not built. */
+  bundle: string | null;
+  /** Render time shown in the footer (default: now). */
+  now?: Date;
+}
+
+/** Top navigation; `key` is what {@link LayoutProps.active} refers to. */
+export const NAV = [
+  { key: "home", href: "/", label: "홈" },
+  { key: "company", href: "/company", label: "기업 검색" },
+  { key: "ipo", href: "/ipo", label: "IPO" },
+  { key: "ops", href: "/ops", label: "운영" },
+] as const;
+
+/** Props of {@link Layout}. */
+export interface LayoutProps extends ShellProps {
+  /** Page title; " · kdesk" is appended. */
+  title: string;
+  /** Highlighted navigation entry. */
+  active?: (typeof NAV)[number]["key"];
+  /** Meta description. */
+  description?: string;
+  children?: ComponentChildren;
+}
+
+/** The stylesheet's public path. */
+export const STYLESHEET = "/static/kdesk.css";
+
+/** The full HTML document around a page body. */
+export function Layout(props: LayoutProps) {
+  const needs: ClientNeeds = { islands: new Set(), enhance: false };
+  return (
+    <html lang="ko">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · kdesk`}</title>
+        <meta
+          name="description"
+          content={props.description ?? "kdesk — 한국 IPO·공시·시장 데이터 데스크"}
+        />
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href={STYLESHEET} />
+      </head>
+      <body>
+        <ClientNeedsContext.Provider value={needs}>
+          <a class="skip-link" href="#main">본문 바로가기</a>
+          <SiteHeader active={props.active} />
+          {props.sample && <SampleBanner />}
+          <main id="main" class="wrap">{props.children}</main>
+          <SiteFooter now={props.now ?? new Date()} sample={props.sample} />
+          <ClientScript bundle={props.bundle} />
+        </ClientNeedsContext.Provider>
+      </body>
+    </html>
+  );
+}
+
+function SiteHeader({ active }: { active?: string }) {
+  return (
+    <header class="site-header">
+      <div class="wrap site-header-inner">
+        <a class="brand" href="/">
+          kdesk<span class="brand-sub">IPO · 공시 · 재무</span>
+        </a>
+        <nav class="site-nav" aria-label="주 메뉴">
+          {NAV.map((n) => (
+            <a href={n.href} aria-current={n.key === active ? "page" : undefined}>{n.label}</a>
+          ))}
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+/** The sample-data banner shown on every page when the sample dataset is served. */
+export function SampleBanner() {
+  return (
+    <div class="sample-banner" role="note">
+      <div class="wrap">
+        <strong>샘플 데이터 · sample data</strong>
+        {" — DART_API_KEY가 없어 예시 데이터를 보여 줍니다. "}
+        <span class="sample-note">
+          This page shows the bundled sample dataset, not live DART data.
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function SiteFooter({ now, sample }: { now: Date; sample: boolean }) {
+  return (
+    <footer class="site-footer">
+      <div class="wrap">
+        <span>기준: {formatKstDateTime(now)}</span>
+        <span>출처: 금융감독원 전자공시(DART){sample ? " · 샘플 데이터" : ""}</span>
+        <a href="/api/docs">API 문서</a>
+      </div>
+    </footer>
+  );
+}
+
+/** The bundle script, rendered last so it sees what the page body registered. */
+function ClientScript({ bundle }: { bundle: string | null }) {
+  const needs = useContext(ClientNeedsContext);
+  if (!bundle || !needs || (needs.islands.size === 0 && !needs.enhance)) return null;
+  return <script type="module" src={bundle} />;
+}
+
+/**
+ * Renders a page element (normally a {@link Layout}) to a complete HTML document string.
+ *
+ * @example
+ * renderDocument(<Layout title="홈" sample={false} bundle={null}>…</Layout>);
+ */
+export function renderDocument<P>(page: VNode<P>): string {
+  return `<!DOCTYPE html>${renderToString(page)}`;
+}
