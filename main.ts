@@ -37,7 +37,7 @@ if (config.sample) {
   live.start();
 }
 
-const snapshots = new SnapshotCache(kv, { watch: true });
+const snapshots = new SnapshotCache(kv, { pollMs: 2000 });
 const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany });
 
 Deno.serve({

@@ -35,7 +35,7 @@ export function parseWrk(out: string): WrkResult {
 /** Runs wrk against a loopback URL. */
 export async function wrk(
   url: string,
-  opts: { connections?: number; seconds?: number; threads?: number } = {},
+  opts: { connections?: number; seconds?: number; threads?: number; headers?: string[] } = {},
 ): Promise<WrkResult> {
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error("load only on 127.0.0.1");
   const out = await new Deno.Command("wrk", {
@@ -44,6 +44,7 @@ export async function wrk(
       `-c${opts.connections ?? 64}`,
       `-d${opts.seconds ?? 10}s`,
       "--latency",
+      ...(opts.headers ?? []).flatMap((h) => ["-H", h]),
       url,
     ],
     stdout: "piped",

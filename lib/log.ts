@@ -44,6 +44,11 @@ export function configureLog(
   if (opts.sink) sink = opts.sink;
 }
 
+/** True when lines of `level` are written (lets hot paths skip building fields). */
+export function logEnabled(level: Level): boolean {
+  return ORDER[level] >= ORDER[minLevel];
+}
+
 function emit(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < ORDER[minLevel]) return;
   const rec: Record<string, unknown> = { t: new Date().toISOString(), level, msg, ...fields };

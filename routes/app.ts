@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { log } from "../lib/log.ts";
+import { log, logEnabled } from "../lib/log.ts";
 import { apiRoutes } from "./api.ts";
 import { assetRoutes } from "./assets.ts";
 import type { AppDeps } from "./deps.ts";
@@ -20,14 +20,25 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", async (c, next) => {
     const t0 = performance.now();
     await next();
-    c.header("x-content-type-options", "nosniff");
-    c.header("referrer-policy", "same-origin");
-    log.debug("http", {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - t0) * 10) / 10,
-    });
+    // API responses carry their own headers (the hot path stays untouched). For the rest,
+    // set them on the finished response: c.header() here would make Hono rebuild it
+    // (measured ~20 µs per request). Immutable responses (redirects) are left as they are.
+    if (!c.req.path.startsWith("/api/")) {
+      try {
+        c.res.headers.set("x-content-type-options", "nosniff");
+        c.res.headers.set("referrer-policy", "same-origin");
+      } catch {
+        // immutable headers
+      }
+    }
+    if (logEnabled("debug")) {
+      log.debug("http", {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - t0) * 10) / 10,
+      });
+    }
   });
 
   app.get("/health", (c) => c.json({ status: "ok", sample: deps.config.sample }));

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { Corp, type Disclosure } from "../lib/etl/schemas.ts";
 import { normalizeListItem } from "../lib/etl/normalize.ts";
-import { CHUNK_BYTES, getBlob, getBlobMeta, putBlob, sha256Hex } from "../lib/store/blobs.ts";
+import {
+  CHUNK_BYTES,
+  getBlob,
+  getBlobMeta,
+  gunzip,
+  putBlob,
+  sha256Hex,
+} from "../lib/store/blobs.ts";
 import { keys } from "../lib/store/keys.ts";
 import { getRaw, getRawBody, listRaw, saveRaw } from "../lib/store/raw.ts";
 import { corpCodeByStock, searchCorps, upsertCorpMaster } from "../lib/store/corps.ts";
@@ -194,8 +201,11 @@ Deno.test("[store] snapshot cache: one read per miss, invalidated by writes and 
       assert.equal((await cache.get("00000001"))?.built_at, "2026-11-02T00:00:00.000Z");
       t = 1500;
       assert.equal((await cache.get("00000001"))?.built_at, "2026-11-03T00:00:00.000Z");
-      const bytes = await cache.bytes("00000001");
-      assert.equal(JSON.parse(new TextDecoder().decode(bytes!)).corp_code, "00000001");
+      const body = await cache.body("00000001");
+      assert.equal(JSON.parse(body!.json).corp_code, "00000001");
+      const gz = await body!.gzip();
+      assert.equal(gz, await body!.gzip()); // compressed once, then reused
+      assert.equal(new TextDecoder().decode(await gunzip(gz)), body!.json);
     } finally {
       await cache.close();
     }

@@ -97,10 +97,7 @@ export async function latestDisclosures(kv: Deno.Kv, limit: number): Promise<Dis
 /** Stores one statement set (large sets spill into the blob store). */
 export async function putFinancials(kv: Deno.Kv, f: Financials): Promise<void> {
   const stored = await toStored(kv, JSON.stringify(f));
-  await kv.set(keys.financials(f.corp_code, f.bsns_year, f.reprt_code, f.fs_div), {
-    scope: f.scope,
-    ...stored,
-  });
+  await kv.set(keys.financials(f.corp_code, f.bsns_year, f.reprt_code, f.fs_div, f.scope), stored);
 }
 
 /** Reads statement sets of a corp, optionally filtered; oldest year first. */

@@ -35,8 +35,9 @@ export const keys = {
   disclosureByDate: (rceptDt: string, rceptNo: string) =>
     ["disclosure_by_date", rceptDt, rceptNo] as const,
   disclosureByDatePrefix: () => ["disclosure_by_date"] as const,
-  financials: (corpCode: string, year: string, reprt: string, fsDiv: string) =>
-    ["financials", corpCode, year, reprt, fsDiv] as const,
+  /** One statement set; `scope` is "key" (fnlttSinglAcnt) or "full" (fnlttSinglAcntAll). */
+  financials: (corpCode: string, year: string, reprt: string, fsDiv: string, scope: string) =>
+    ["financials", corpCode, year, reprt, fsDiv, scope] as const,
   /** Prefix of a corp's statements, narrowed by year, then report, then fs_div. */
   financialsPrefix: (corpCode: string, year?: string, reprt?: string, fsDiv?: string) => {
     const k: Deno.KvKeyPart[] = ["financials", corpCode];

@@ -1,0 +1,24 @@
+// deno-lint-ignore-file no-console
+/**
+ * Runs every benchmark in turn, each in its own process, and prints their JSON lines.
+ * Results are copied into docs/BENCHMARKS.md by hand, with the machine and date.
+ *
+ * Run: deno task bench [name ...]   (names: corpcode, snapshot_load)
+ */
+const ALL: Record<string, string[]> = {
+  corpcode: ["bench/corpcode.ts"],
+  snapshot_load: ["bench/snapshot_load.ts", "3", "10"],
+};
+const names = Deno.args.length ? Deno.args : Object.keys(ALL);
+for (const name of names) {
+  const args = ALL[name];
+  if (!args) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(ALL).join(", ")}`);
+  console.error(`== ${name}`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`${name} failed`);
+  console.log(new TextDecoder().decode(out.stdout).trim());
+}

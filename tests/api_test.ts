@@ -1,0 +1,184 @@
+/**
+ * API contract tests: every response is validated against the schema the OpenAPI document
+ * publishes for it (ajv, JSON Schema 2020-12), checking status, then content type, then body.
+ */
+import assert from "node:assert/strict";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { buildTestApp, type TestApp } from "./helpers/app.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+async function contract(t: TestApp) {
+  const res = await t.app.request("/api/openapi.json");
+  assert.equal(res.status, 200);
+  const doc: Json = await res.json();
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // deno-lint-ignore no-explicit-any
+  (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
+  ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
+  const schemaFor = (path: string, status: number, type: string) => {
+    const op = doc.paths[path]?.get;
+    assert.ok(op, `OpenAPI has GET ${path}`);
+    const resp = op.responses[String(status)];
+    assert.ok(resp, `OpenAPI documents ${status} for ${path}`);
+    const schema = resp.content?.[type]?.schema;
+    assert.ok(schema, `OpenAPI documents ${type} for ${status} ${path}`);
+    return JSON.parse(
+      JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components'),
+    );
+  };
+  return async (url: string, path: string, status: number): Promise<Json> => {
+    const r = await t.app.request(url);
+    assert.equal(r.status, status, `${url}: status`);
+    const type = status < 400 ? "application/json" : "application/problem+json";
+    assert.match(r.headers.get("content-type") ?? "", new RegExp(`^${type.replace("+", "\\+")}`));
+    const body: Json = await r.json();
+    const validate = ajv.compile(schemaFor(path, status, type));
+    assert.ok(validate(body), `${url}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    return body;
+  };
+}
+
+const SNAP = "/api/v1/company/snapshot";
+const FIN = "/api/v1/company/{corp_code}/financials";
+const SEARCH = "/api/v1/company/search";
+
+Deno.test("[api] snapshot by corp_code, stock_code and name matches the OpenAPI schema", async () => {
+  const t = await buildTestApp();
+  try {
+    const check = await contract(t);
+    const a = await check(`${SNAP}?corp_code=${t.corpCode}`, SNAP, 200);
+    assert.equal(a.corp_code, t.corpCode);
+    assert.equal(a.sample, true);
+    assert.equal(a.partial, false);
+    assert.ok(a.financials.years.length >= 3);
+    assert.ok(a.disclosures.length > 0);
+    assert.ok(a.disclosures.every((d: Json) => !d.superseded));
+    const b = await check(`${SNAP}?stock_code=${a.profile.stock_code}`, SNAP, 200);
+    assert.equal(b.corp_code, t.corpCode);
+    const c = await check(`${SNAP}?q=${encodeURIComponent(a.profile.stock_name)}`, SNAP, 200);
+    assert.equal(c.corp_code, t.corpCode);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] snapshot is gzip-encoded for clients that accept it", async () => {
+  const t = await buildTestApp();
+  try {
+    const url = `${SNAP}?corp_code=${t.corpCode}`;
+    const plain = await t.app.request(url);
+    const text = await plain.text();
+    assert.equal(plain.headers.get("content-encoding"), null);
+    assert.equal(plain.headers.get("vary"), "accept-encoding");
+    const res = await t.app.request(url, { headers: { "accept-encoding": "br, gzip, deflate" } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-encoding"), "gzip");
+    const zipped = new Uint8Array(await res.arrayBuffer());
+    assert.ok(zipped.length < text.length / 3);
+    const unzipped = await new Response(
+      new Blob([zipped]).stream().pipeThrough(new DecompressionStream("gzip")),
+    ).text();
+    assert.equal(unzipped, text);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] a company without statements is served partial with missing sections", async () => {
+  const t = await buildTestApp();
+  try {
+    const check = await contract(t);
+    const s = await check(`${SNAP}?corp_code=00091234`, SNAP, 200);
+    assert.equal(s.partial, true);
+    assert.ok(s.missing_sections.includes("financials"));
+    assert.equal(s.source_status.dart.ok, true); // missing data, not a failure
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] bad input is a 400 problem, unknown codes a 404 problem", async () => {
+  const t = await buildTestApp();
+  try {
+    const check = await contract(t);
+    const none = await check(SNAP, SNAP, 400);
+    assert.match(none.detail, /exactly one of corp_code, stock_code or q/);
+    await check(`${SNAP}?corp_code=${t.corpCode}&q=x`, SNAP, 400);
+    const bad = await check(`${SNAP}?corp_code=12345`, SNAP, 400);
+    assert.equal(bad.errors[0].path, "corp_code");
+    await check(`${SNAP}?stock_code=12345!`, SNAP, 400);
+    const unknown = await check(`${SNAP}?corp_code=99999999`, SNAP, 404);
+    assert.match(unknown.detail, /99999999/);
+    await check(`${SNAP}?q=${encodeURIComponent("존재하지않는회사명")}`, SNAP, 404);
+    await check(`/api/v1/company/12/financials`, FIN, 400);
+    await check(`/api/v1/company/${t.corpCode}/financials?report=99999`, FIN, 400);
+    await check(`/api/v1/company/99999999/financials`, FIN, 404);
+    await check(`${SEARCH}?q=`, SEARCH, 400);
+    await check(`${SEARCH}?q=a&limit=1000`, SEARCH, 400);
+    const r = await t.app.request("/api/v1/nope");
+    assert.equal(r.status, 404);
+    assert.match(r.headers.get("content-type")!, /problem\+json/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] financials filter by year, report and fs_div", async () => {
+  const t = await buildTestApp();
+  try {
+    const check = await contract(t);
+    const all = await check(`/api/v1/company/${t.corpCode}/financials`, FIN, 200);
+    assert.ok(all.items.length >= 5);
+    const one = await check(
+      `/api/v1/company/${t.corpCode}/financials?year=2025&report=11011&fs_div=CFS`,
+      FIN,
+      200,
+    );
+    assert.ok(one.items.length >= 1);
+    assert.ok(one.items.every((f: Json) => f.bsns_year === "2025" && f.fs_div === "CFS"));
+    assert.ok(one.items.some((f: Json) => f.scope === "full"));
+    const bs = one.items[0].lines.find((l: Json) => l.account_nm === "자산총계");
+    assert.equal(typeof bs.thstrm, "number");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] search ranks the exact name first and returns markets", async () => {
+  const t = await buildTestApp();
+  try {
+    const check = await contract(t);
+    const r = await check(`${SEARCH}?q=${encodeURIComponent("한빛반도체")}`, SEARCH, 200);
+    assert.equal(r.hits[0].corp_code, "00912345");
+    assert.equal(r.hits[0].market, "유가증권");
+    const limited = await check(`${SEARCH}?q=${encodeURIComponent("한빛")}&limit=2`, SEARCH, 200);
+    assert.equal(limited.hits.length, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[api] OpenAPI document and docs page describe every route", async () => {
+  const t = await buildTestApp();
+  try {
+    const doc: Json = await (await t.app.request("/api/openapi.json")).json();
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      "/api/v1/company/search",
+      "/api/v1/company/snapshot",
+      "/api/v1/company/{corp_code}/financials",
+    ]);
+    for (const id of ["CompanySnapshot", "Problem", "Financials", "Disclosure"]) {
+      assert.ok(doc.components.schemas[id], id);
+    }
+    const page = await t.app.request("/api/docs");
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /\/api\/v1\/company\/snapshot/);
+    assert.match(html, /CompanySnapshot/);
+  } finally {
+    await t.close();
+  }
+});
