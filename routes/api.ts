@@ -159,34 +159,49 @@ function get<R extends RouteConfig>(
   });
 }
 
-/** The API sub-app. */
-export function apiRoutes(deps: AppDeps): OpenAPIHono {
-  const app = new OpenAPIHono();
-
+/**
+ * The snapshot answer: resolve the company, read the cached snapshot, send its stored bytes
+ * (gzip when accepted, compressed once per cache fill).
+ */
+export function snapshotHandler(deps: AppDeps) {
   async function resolveCorp(q: z.infer<typeof SnapshotQuery>): Promise<string | null> {
     if (q.corp_code) return q.corp_code;
     if (q.stock_code) return await corpCodeByStock(deps.kv, q.stock_code);
     const hits = await searchCorps(deps.kv, q.q ?? "", 1);
     return hits[0]?.corp_code ?? null;
   }
-
-  get(app, snapshotRoute, async (c, { query }) => {
+  return async (
+    query: z.infer<typeof SnapshotQuery>,
+    acceptEncoding: string,
+    path: string,
+  ): Promise<Response> => {
     const corp = await resolveCorp(query);
     if (!corp) {
-      return problem(404, `No company matches ${JSON.stringify(query)}`, { instance: c.req.path });
+      return problem(404, `No company matches ${JSON.stringify(query)}`, { instance: path });
     }
     let body = await deps.snapshots.body(corp);
     if (!body && deps.refreshCompany && (await getCorp(deps.kv, corp))) {
       await deps.refreshCompany(corp);
       body = await deps.snapshots.body(corp);
     }
-    if (!body) return problem(404, `No snapshot for corp_code ${corp}`, { instance: c.req.path });
-    // The stored snapshot is sent as it is: no parse, no re-serialize; gzip made once.
-    if (/\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {
+    if (!body) return problem(404, `No snapshot for corp_code ${corp}`, { instance: path });
+    if (/\bgzip\b/.test(acceptEncoding)) {
       return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
     }
     return new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
-  });
+  };
+}
+
+/** The API sub-app. */
+export function apiRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+
+  const snapshot = snapshotHandler(deps);
+  get(
+    app,
+    snapshotRoute,
+    (c, { query }) => snapshot(query, c.req.header("accept-encoding") ?? "", c.req.path),
+  );
 
   get(app, financialsRoute, async (c, { params, query }) => {
     const items = await listFinancials(deps.kv, params.corp_code, query);
