@@ -36,6 +36,28 @@ export function maskSecrets(text: string): string {
   return out.replace(PARAM_RE, "$1***").replace(HEADER_RE, "$1***");
 }
 
+/**
+ * A masked copy of an error's cause chain (Deno's fetch errors embed the full URL, key
+ * included, in `cause`; parser errors can quote a body that echoes it). Causes for which
+ * `keep` is true (errors that are already masked) are kept as they are.
+ */
+export function maskedCause(
+  cause: unknown,
+  keep: (e: unknown) => boolean = () => false,
+  depth = 0,
+): unknown {
+  if (keep(cause)) return cause;
+  if (cause instanceof Error) {
+    const nested = cause.cause === undefined || depth >= 4
+      ? undefined
+      : { cause: maskedCause(cause.cause, keep, depth + 1) };
+    const copy = new Error(maskSecrets(cause.message), nested);
+    copy.name = cause.name;
+    return copy;
+  }
+  return maskSecrets(String(cause));
+}
+
 /** Sets the minimum level and, optionally, where lines go (tests capture them). */
 export function configureLog(
   opts: { level?: Level; sink?: (line: string, level: Level) => void },

@@ -7,7 +7,6 @@ import {
   normalizeListItem,
   normalizeSingleAcnt,
   parseAmount,
-  splitReportName,
 } from "../lib/etl/normalize.ts";
 import { annualFigures, buildCompanySnapshot } from "../lib/etl/company_snapshot.ts";
 import type { Financials } from "../lib/etl/schemas.ts";
@@ -83,15 +82,6 @@ Deno.test("[etl] company.json normalizes urls, dates and the market label", () =
   assert.equal(p.adres, "경기도 수원시 영통구 삼성로 129");
   assert.equal(p.est_dt, "1969-01-13");
   assert.throws(() => normalizeCompany({ corp_code: "00126380", corp_name: "x", corp_cls: "Z" }));
-});
-
-Deno.test("[etl] report names split into prefixes and base, trailing spaces trimmed", () => {
-  assert.deepEqual(splitReportName("[기재정정][발행조건확정]증권신고서(지분증권) "), {
-    name: "[기재정정][발행조건확정]증권신고서(지분증권)",
-    base: "증권신고서(지분증권)",
-    prefixes: ["기재정정", "발행조건확정"],
-  });
-  assert.deepEqual(splitReportName("기타경영사항(자율공시)              ").prefixes, []);
 });
 
 const row = (no: string, name: string, corp = "01234567") => ({

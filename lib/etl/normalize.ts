@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AMENDMENT_PREFIXES, parseReportName } from "../sources/dart/parse.ts";
 import {
   Corp,
   CorpCls,
@@ -86,27 +87,13 @@ export function normalizeCompany(r: Row): Profile {
   });
 }
 
-/** Splits a report name into its bracket prefixes and base name. */
-export function splitReportName(
-  reportNm: string,
-): { name: string; base: string; prefixes: string[] } {
-  const name = reportNm.trim();
-  const prefixes: string[] = [];
-  let rest = name;
-  for (let m = /^\[([^\]]+)\]\s*/.exec(rest); m; m = /^\[([^\]]+)\]\s*/.exec(rest)) {
-    prefixes.push(m[1]);
-    rest = rest.slice(m[0].length);
-  }
-  return { name, base: rest.trim(), prefixes };
-}
-
 /** The DART viewer link of a filing. */
 export const viewerUrl = (rceptNo: string) =>
   `https://dart.fss.or.kr/dsaf001/main.do?rcpNo=${rceptNo}`;
 
 /** list.json row -> Disclosure (chain fields describe a lone filing until chains are built). */
 export function normalizeListItem(r: Row): Disclosure {
-  const { name, base, prefixes } = splitReportName(r.report_nm ?? "");
+  const { name, base, prefixes } = parseReportName(r.report_nm ?? "");
   const rcept = (r.rcept_no ?? "").trim();
   return Disclosure.parse({
     rcept_no: rcept,
@@ -127,16 +114,6 @@ export function normalizeListItem(r: Row): Disclosure {
   });
 }
 
-/** Prefixes that make a filing a new version of an earlier one. */
-const AMENDING = new Set([
-  "기재정정",
-  "첨부정정",
-  "첨부추가",
-  "발행조건확정",
-  "정정명령부과",
-  "정정제출요구",
-]);
-
 /**
  * Links amended filings into version chains: per corp and base report name, a filing without
  * an amending prefix starts a chain, and each amending filing joins the latest chain before
@@ -150,7 +127,7 @@ export function buildChains(items: Disclosure[]): Disclosure[] {
   const chains: string[][] = [];
   for (const d of sorted) {
     const k = `${d.corp_code}|${d.base_name}`;
-    const amending = d.prefixes.some((p) => AMENDING.has(p));
+    const amending = d.prefixes.some((p) => AMENDMENT_PREFIXES.has(p));
     const current = open.get(k);
     if (amending && current) current.push(d.rcept_no);
     else {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { maskSecrets } from "../log.ts";
+import { maskedCause, maskSecrets } from "../log.ts";
 
 /** Common constructor options of every {@linkcode HttpError}. */
 export interface HttpErrorOptions {
@@ -19,19 +19,8 @@ export interface HttpErrorOptions {
   cause?: unknown;
 }
 
-/** A masked copy of a cause chain (Deno's fetch errors embed the full URL in `cause`). */
-function safeCause(cause: unknown, depth = 0): unknown {
-  if (cause instanceof HttpError) return cause;
-  if (cause instanceof Error) {
-    const nested = cause.cause === undefined || depth >= 4
-      ? undefined
-      : { cause: safeCause(cause.cause, depth + 1) };
-    const copy = new Error(maskSecrets(cause.message), nested);
-    copy.name = cause.name;
-    return copy;
-  }
-  return maskSecrets(String(cause));
-}
+/** A masked copy of a cause chain; causes that are already HttpErrors are kept. */
+const safeCause = (cause: unknown) => maskedCause(cause, (e) => e instanceof HttpError);
 
 /** The messages of a cause chain joined by ": ", without Deno's "error sending request for url (…)". */
 function causeDetail(cause: unknown): string {

@@ -17,21 +17,10 @@
  *
  * @module
  */
-import { maskSecrets } from "../../log.ts";
+import { maskedCause, maskSecrets } from "../../log.ts";
 
-/** A masked copy of a cause chain (parser errors can quote the body, which may echo the key). */
-function safeCause(cause: unknown, depth = 0): unknown {
-  if (cause instanceof DartApiError) return cause;
-  if (cause instanceof Error) {
-    const nested = cause.cause === undefined || depth >= 4
-      ? undefined
-      : { cause: safeCause(cause.cause, depth + 1) };
-    const copy = new Error(maskSecrets(cause.message), nested);
-    copy.name = cause.name;
-    return copy;
-  }
-  return maskSecrets(String(cause));
-}
+/** A masked copy of a cause chain; causes that are already DartApiErrors are kept. */
+const safeCause = (cause: unknown) => maskedCause(cause, (e) => e instanceof DartApiError);
 
 /** Base class of every OpenDART error. */
 export class DartApiError extends Error {

@@ -67,7 +67,9 @@
  */
 import JSZip from "jszip";
 import { CorpCodeRow, DartListItem } from "./types.ts";
-import { isYmd, maxListEnd, parseReportName } from "./parse.ts";
+import { AMENDMENT_PREFIXES, isYmd, maxListEnd, parseReportName } from "./parse.ts";
+
+export { AMENDMENT_PREFIXES };
 
 /** A list.json row of the dataset, optionally tagged with its disclosure type. */
 export interface DartDatasetFiling extends DartListItem {
@@ -140,16 +142,6 @@ export const DART_MESSAGES: Record<string, string> = {
 
 /** The status-100 message for an all-company list.json search longer than three months. */
 export const SPAN_MESSAGE = "corp_code가 없는 경우 검색기간은 3개월만 가능합니다.";
-
-/** Prefixes that make a later filing the new version of an earlier one (last_reprt_at=Y). */
-export const AMENDMENT_PREFIXES: ReadonlySet<string> = new Set([
-  "기재정정",
-  "첨부정정",
-  "첨부추가",
-  "발행조건확정",
-  "정정명령부과",
-  "정정제출요구",
-]);
 
 const JSON_TYPE = "application/json;charset=UTF-8";
 const XML_TYPE = "application/xml;charset=UTF-8";

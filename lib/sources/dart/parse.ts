@@ -503,6 +503,19 @@ export interface ReportName {
   prefixes: string[];
 }
 
+/**
+ * Prefixes that make a filing a new version of an earlier one (the amendment chain; DART's
+ * `last_reprt_at=Y` keeps only the newest).
+ */
+export const AMENDMENT_PREFIXES: ReadonlySet<string> = new Set([
+  "기재정정",
+  "첨부정정",
+  "첨부추가",
+  "발행조건확정",
+  "정정명령부과",
+  "정정제출요구",
+]);
+
 /** Splits `"[기재정정][발행조건확정]증권신고서(지분증권) "` into name, base and prefixes. */
 export function parseReportName(report_nm: string): ReportName {
   const name = report_nm.trim();
