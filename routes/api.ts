@@ -16,7 +16,7 @@ import {
 } from "../lib/etl/schemas.ts";
 import { listFinancials } from "../lib/store/companies.ts";
 import { corpCodeByStock, getCorp, searchCorps } from "../lib/store/corps.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, ensureSnapshot } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const CORP_CODE = /^\d{8}$/;
@@ -179,11 +179,7 @@ export function snapshotHandler(deps: AppDeps) {
     if (!corp) {
       return problem(404, `No company matches ${JSON.stringify(query)}`, { instance: path });
     }
-    let body = await deps.snapshots.body(corp);
-    if (!body && deps.refreshCompany && (await getCorp(deps.kv, corp))) {
-      await deps.refreshCompany(corp);
-      body = await deps.snapshots.body(corp);
-    }
+    const body = await ensureSnapshot(deps, corp) ? await deps.snapshots.body(corp) : null;
     if (!body) return problem(404, `No snapshot for corp_code ${corp}`, { instance: path });
     if (/\bgzip\b/.test(acceptEncoding)) {
       return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
+import { getCorp } from "../lib/store/corps.ts";
 import type { SnapshotCache } from "../lib/store/snapshots.ts";
 
 export interface AppDeps {
@@ -19,4 +20,16 @@ export interface AppDeps {
    * mode, where every sample company already has its snapshot.
    */
   refreshCompany?: (corpCode: string) => Promise<void>;
+}
+
+/**
+ * Makes sure a company's snapshot exists before it is read: in live mode a company that is
+ * in the corp master but has no snapshot yet is built now (its first visit). Returns false
+ * when there is nothing to read.
+ */
+export async function ensureSnapshot(deps: AppDeps, corpCode: string): Promise<boolean> {
+  if (await deps.snapshots.body(corpCode)) return true;
+  if (!deps.refreshCompany || !(await getCorp(deps.kv, corpCode))) return false;
+  await deps.refreshCompany(corpCode);
+  return (await deps.snapshots.body(corpCode)) !== null;
 }

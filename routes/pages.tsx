@@ -14,9 +14,9 @@ import { renderDocument, type ShellProps } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
 import { SearchPage } from "../components/SearchPage.tsx";
 import { latestDisclosures } from "../lib/store/companies.ts";
-import { type CorpHit, getCorp, normalizeName, searchCorps } from "../lib/store/corps.ts";
+import { type CorpHit, normalizeName, searchCorps } from "../lib/store/corps.ts";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, ensureSnapshot } from "./deps.ts";
 
 /** Rows on the home page's latest-disclosures table. */
 export const HOME_DISCLOSURES = 30;
@@ -87,12 +87,7 @@ export function pageRoutes(deps: AppDeps): Hono {
         400,
       );
     }
-    let snap = await deps.snapshots.get(corpCode);
-    if (!snap && deps.refreshCompany && (await getCorp(deps.kv, corpCode))) {
-      // Live mode: a known company without a snapshot yet is built on first visit.
-      await deps.refreshCompany(corpCode);
-      snap = await deps.snapshots.get(corpCode);
-    }
+    const snap = await ensureSnapshot(deps, corpCode) ? await deps.snapshots.get(corpCode) : null;
     if (!snap) {
       return html(
         <NotFound
