@@ -28,6 +28,7 @@
  */
 
 import type { DartDataset, DartDatasetFiling } from "../lib/sources/dart/fixture_fetch.ts";
+import { addIpoDealsToDart } from "./ipo_deals.ts";
 
 export type { DartDataset };
 
@@ -1598,8 +1599,23 @@ function fillerCorps(taken: Set<string>, takenStock: Set<string>): DartDataset["
 // ---------------------------------------------------------------------------------------
 // the dataset
 
+/** Options of {@linkcode buildSampleDataset}. */
+export interface SampleDatasetOptions {
+  /**
+   * Also add the fictional IPO pipeline of `sample/ipo_deals.ts` (about 15 more companies with
+   * C001 chains, estkRs and documents, plus an unlisted namesake). Off by default: the base
+   * dataset's tests pin exactly one 2026 IPO chain.
+   */
+  ipoDeals?: boolean;
+}
+
 /** Builds the full (fictional) sample dataset. Deterministic; returns a fresh object each call. */
-export function buildSampleDataset(): DartDataset {
+export function buildSampleDataset(opts: SampleDatasetOptions = {}): DartDataset {
+  const ds = buildBaseDataset();
+  return opts.ipoDeals ? addIpoDealsToDart(ds) : ds;
+}
+
+function buildBaseDataset(): DartDataset {
   const cos = featured();
   const { rows: filings, reports, ipo, rights } = buildFilings(cos);
 
