@@ -1,0 +1,221 @@
+/**
+ * The scheduled jobs. Each is a function of a {@linkcode JobsContext} and a run scope, so
+ * tests call them directly; `runScheduled` wraps one in a collection run (what `Deno.cron`
+ * and the admin API call).
+ *
+ * @module
+ */
+import { kstYmd } from "../lib/etl/company.ts";
+import type { Disclosure } from "../lib/etl/schemas.ts";
+import { mergeCounting, normalizeRows } from "../lib/jobs/backfill.ts";
+import { checkSource } from "../lib/jobs/health.ts";
+import { type NewJob, shortHash } from "../lib/jobs/messages.ts";
+import {
+  checkCorpMaster,
+  checkDataGaps,
+  checkDisclosureVolume,
+  checkRawSchema,
+} from "../lib/jobs/quality.ts";
+import { enqueue, type JobsContext, type RunScope, withRun } from "../lib/jobs/runtime.ts";
+import { keys } from "../lib/store/keys.ts";
+import type { CollectionRun, RunTrigger } from "../lib/store/runs.ts";
+import { listSnapshotCorps } from "../lib/store/snapshots.ts";
+import type { HandlerName } from "./schedules.ts";
+
+/** The persisted cursor of the incremental DART poll. */
+export interface PollCursor {
+  /** KST day (YYYYMMDD) the last successful poll reached. */
+  last_day: string;
+  at: string;
+}
+
+const DAY_MS = 86400_000;
+const dash = (ymd: string) => `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6)}`;
+
+/** The touched disclosures grouped by corp, with a version hash of what changed. */
+function affected(touched: Disclosure[]): Map<string, string> {
+  const byCorp = new Map<string, string[]>();
+  for (const d of touched) {
+    const arr = byCorp.get(d.corp_code) ?? [];
+    arr.push(`${d.rcept_no}|${d.report_nm}|${d.rm}|${d.superseded}`);
+    byCorp.set(d.corp_code, arr);
+  }
+  const out = new Map<string, string>();
+  for (const [corp, parts] of byCorp) out.set(corp, shortHash(parts.sort().join("\n")));
+  return out;
+}
+
+async function collectRange(
+  ctx: JobsContext,
+  scope: RunScope,
+  bgn_de: string,
+  end_de: string,
+): Promise<Disclosure[]> {
+  const r = await scope.dart.listAll({ bgn_de, end_de, last_reprt_at: "N" });
+  const items = normalizeRows(r.items);
+  const m = await mergeCounting(ctx.kv, items);
+  scope.counts.fetched += r.items.length;
+  scope.counts.failed += r.items.length - items.length;
+  scope.counts.new += m.new;
+  scope.counts.changed += m.changed;
+  scope.issues.push(
+    ...await checkRawSchema(ctx.kv, r.raws ?? [], {
+      source: "dart",
+      run_id: scope.run.id,
+    }),
+  );
+  scope.issues.push(...await checkCorpMaster(ctx.kv, m.touched, scope.run.id));
+  return m.touched;
+}
+
+/**
+ * Incremental DART poll: list.json (all versions) from the cursor's day (at least
+ * yesterday, KST) to today; new or changed filings are stored and each affected company
+ * gets one `refresh_company` message. The cursor moves only after a successful poll.
+ */
+export async function dartPoll(ctx: JobsContext, scope: RunScope): Promise<void> {
+  const now = ctx.now();
+  const today = kstYmd(now);
+  const yesterday = kstYmd(new Date(now.getTime() - DAY_MS));
+  const cursorKey = keys.syncState("dart", "poll_cursor");
+  const cursor = (await ctx.kv.get<PollCursor>(cursorKey)).value;
+  const from = cursor && cursor.last_day < yesterday ? cursor.last_day : yesterday;
+  scope.detail.window = `${from}..${today}`;
+  const touched = await collectRange(ctx, scope, from, today);
+  const jobs: NewJob[] = [...affected(touched)].map(([corp, version]) => ({
+    kind: "refresh_company",
+    corp_code: corp,
+    reason: "poll",
+    key: `refresh:${corp}:${version}`,
+    run_id: scope.run.id,
+  }));
+  scope.enqueued += (await enqueue(ctx, jobs)).length;
+  await ctx.kv.set(
+    cursorKey,
+    { last_day: today, at: new Date().toISOString() } satisfies PollCursor,
+  );
+}
+
+/**
+ * The daily disclosure collection (weekdays 18:30 KST): every filing of the day, then a
+ * snapshot rebuild (from stored data) of each affected company that has a snapshot, and the
+ * day's quality checks.
+ */
+export async function dartDaily(
+  ctx: JobsContext,
+  scope: RunScope,
+  opts: { day?: string } = {},
+): Promise<void> {
+  const day = opts.day?.replaceAll("-", "") ?? kstYmd(ctx.now());
+  scope.detail.day = day;
+  const touched = await collectRange(ctx, scope, day, day);
+  const versions = affected(touched);
+  const corps = [...versions.keys()];
+  const have: string[] = [];
+  for (let i = 0; i < corps.length; i += 10) {
+    const got = await ctx.kv.getMany(corps.slice(i, i + 10).map((c) => keys.companySnapshot(c)));
+    got.forEach((g, j) => {
+      if (g.versionstamp !== null) have.push(corps[i + j]);
+    });
+  }
+  const jobs: NewJob[] = have.map((corp) => ({
+    kind: "rebuild_snapshot",
+    corp_code: corp,
+    key: `rebuild:${corp}:${versions.get(corp)}`,
+    run_id: scope.run.id,
+  }));
+  scope.enqueued += (await enqueue(ctx, jobs)).length;
+  scope.issues.push(...await checkDisclosureVolume(ctx.kv, dash(day), scope.run.id));
+  const weekAgo = kstYmd(new Date(Date.parse(`${dash(day)}T12:00:00+09:00`) - 6 * DAY_MS));
+  scope.issues.push(...await checkDataGaps(ctx.kv, dash(weekAgo), dash(day), scope.run.id));
+}
+
+/** ISO week label (e.g. 2026-W47) of a date, for weekly message versions. */
+export function isoWeek(d: Date): string {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const y0 = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
+  const w = Math.ceil(((t.getTime() - y0.getTime()) / DAY_MS + 1) / 7);
+  return `${t.getUTCFullYear()}-W${String(w).padStart(2, "0")}`;
+}
+
+/**
+ * Weekly financial statements (Sunday 02:00 KST): one `refresh_company` per company with a
+ * snapshot; each handler checks its statements' totals and reports to this run.
+ */
+export async function dartFinancialsWeekly(ctx: JobsContext, scope: RunScope): Promise<void> {
+  const week = isoWeek(new Date(ctx.now().getTime() + 9 * 3600_000));
+  scope.detail.week = week;
+  const corps = await listSnapshotCorps(ctx.kv, 100_000);
+  const jobs: NewJob[] = corps.map((c) => ({
+    kind: "refresh_company",
+    corp_code: c.corp_code,
+    reason: "weekly",
+    key: `weekly:${c.corp_code}:${week}`,
+    run_id: scope.run.id,
+  }));
+  scope.enqueued += (await enqueue(ctx, jobs)).length;
+}
+
+/** Probes every configured source; a failed probe is a WARN issue of this run. */
+export async function sourceHealthJob(ctx: JobsContext, scope: RunScope): Promise<void> {
+  for (const p of ctx.probes) {
+    const r = await checkSource(ctx, p);
+    scope.counts.fetched++;
+    if (!r.ok) {
+      scope.counts.failed++;
+      scope.issues.push({
+        code: "SOURCE_DOWN",
+        severity: "WARN",
+        source: p.source,
+        subject: p.source,
+        message: `health check failed: ${r.last_error}`,
+        run_id: scope.run.id,
+      });
+    }
+  }
+}
+
+type Body = (ctx: JobsContext, scope: RunScope) => Promise<void>;
+
+const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
+  dart_poll: { source: "dart", body: dartPoll },
+  dart_daily: { source: "dart", body: (c, s) => dartDaily(c, s) },
+  dart_financials_weekly: { source: "dart", body: dartFinancialsWeekly },
+  source_health: { source: "all", body: sourceHealthJob },
+  kind_ipo: { source: "kind" },
+  krx_daily: { source: "krx" },
+};
+
+/** Handler names a trigger accepts. */
+export const HANDLER_NAMES = Object.keys(BODIES) as HandlerName[];
+
+/** True when the handler can run in this context (KIND/KRX need their connectors). */
+export function isAvailable(ctx: JobsContext, handler: HandlerName): boolean {
+  return !!(BODIES[handler].body ?? ctx.external?.[handler]);
+}
+
+/**
+ * Runs a handler inside a collection run. Throws only when the handler is not available
+ * (no connector for its source).
+ */
+export function runScheduled(
+  ctx: JobsContext,
+  handler: HandlerName,
+  trigger: RunTrigger,
+  opts: { day?: string; onCreated?: (run: CollectionRun) => void } = {},
+): Promise<CollectionRun> {
+  const spec = BODIES[handler];
+  const ext = ctx.external?.[handler];
+  let body: Body | undefined = spec.body;
+  if (handler === "dart_daily" && opts.day) body = (c, s) => dartDaily(c, s, { day: opts.day });
+  if (!body && ext) body = ext;
+  if (!body) throw new Error(`${handler}: no connector for source ${spec.source} is configured`);
+  return withRun(
+    ctx,
+    { job: handler, source: spec.source, trigger },
+    (s) => body(ctx, s),
+    opts.onCreated,
+  );
+}
