@@ -1,0 +1,203 @@
+/**
+ * IPO JSON API: `GET /api/v1/ipo/pipeline` (filters, cursor paging) and
+ * `GET /api/v1/ipo/{pipeline_id}` (one deal). Both answer from prebuilt snapshots; the
+ * pipeline keeps one pre-encoded (and lazily gzip-compressed) body per distinct query.
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { z } from "zod";
+import { DealSnapshot, Market, PIPELINE_ID_RE, PipelinePage, Stage } from "../lib/ipo/model.ts";
+import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/ipo/query.ts";
+import { encoded, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
+import { get } from "./api.ts";
+import type { AppDeps } from "./deps.ts";
+import { Problem, problem, zodProblem } from "./problem.ts";
+
+const problemContent = { "application/problem+json": { schema: Problem } };
+const ymd = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Pipeline query parameters (shared by the API, the board page and the xlsx export). */
+export const PipelineQuery = z.object({
+  stage: z.string().optional().transform((s, ctx) => {
+    if (!s) return undefined;
+    const parts = s.split(",").map((p) => p.trim()).filter(Boolean);
+    for (const p of parts) {
+      if (!Stage.safeParse(p).success) {
+        ctx.addIssue({ code: "custom", message: `unknown stage ${p.slice(0, 20)}` });
+        return z.NEVER;
+      }
+    }
+    return parts as Stage[];
+  }).meta({ description: "Stages, comma-separated (예비심사청구 … 상장, 철회, 미승인)" }),
+  market: Market.optional().meta({ description: "유가증권, 코스닥 or 코넥스" }),
+  from: z.string().regex(ymd, "from must be YYYY-MM-DD").optional()
+    .meta({
+      description: "Window start: any schedule date (신고서, 청약, 납입, 상장) on or after",
+    }),
+  to: z.string().regex(ymd, "to must be YYYY-MM-DD").optional()
+    .meta({ description: "Window end (inclusive)" }),
+  underwriter: z.string().trim().max(50).optional().meta({ description: "주관사 name contains" }),
+  q: z.string().trim().max(100).optional().meta({
+    description: "Company name, 종목코드 or 고유번호",
+  }),
+  flagged: z.enum(["1", "true"]).optional().meta({ description: "Only deals not fully matched" }),
+  cursor: z.string().max(40).optional().meta({ description: "next_cursor of the previous page" }),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type PipelineQuery = z.infer<typeof PipelineQuery>;
+
+/** The filter part of a parsed query. */
+export function toFilter(q: PipelineQuery): PipelineFilter {
+  return {
+    stage: q.stage,
+    market: q.market,
+    from: q.from,
+    to: q.to,
+    underwriter: q.underwriter || undefined,
+    q: q.q || undefined,
+    flagged: !!q.flagged,
+  };
+}
+
+const pipelineRoute = createRoute({
+  method: "get",
+  path: "/api/v1/ipo/pipeline",
+  summary: "IPO pipeline",
+  description:
+    "Deals reconciled from KIND and DART, newest activity first, filterable by stage, market, date window and underwriter, paged with a cursor. Read from the pipeline snapshot: when a source failed, `partial` is true and `source_status` names the failure.",
+  request: { query: PipelineQuery },
+  responses: {
+    200: {
+      description: "A page of deals",
+      content: { "application/json": { schema: PipelinePage } },
+    },
+    400: { description: "Invalid input", content: problemContent },
+    503: { description: "Pipeline not built yet", content: problemContent },
+  },
+});
+
+const dealRoute = createRoute({
+  method: "get",
+  path: "/api/v1/ipo/{pipeline_id}",
+  summary: "One IPO deal",
+  description:
+    "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched.",
+  request: {
+    params: z.object({
+      pipeline_id: z.string().regex(PIPELINE_ID_RE, "pipeline_id is K or D + 14 digits, or L + 6")
+        .meta({
+          param: { name: "pipeline_id", in: "path" },
+          example: "K20260105000011",
+        }),
+    }),
+  },
+  responses: {
+    200: { description: "The deal", content: { "application/json": { schema: DealSnapshot } } },
+    400: { description: "Invalid input", content: problemContent },
+    404: { description: "Unknown deal", content: problemContent },
+  },
+});
+
+const JSON_HEADERS: [string, string][] = [
+  ["content-type", "application/json; charset=utf-8"],
+  ["vary", "accept-encoding"],
+  ["x-content-type-options", "nosniff"],
+];
+const GZIP_HEADERS: [string, string][] = [...JSON_HEADERS, ["content-encoding", "gzip"]];
+/** Below this size gzip costs more than it saves. */
+const GZIP_MIN = 1024;
+
+const cacheByKv = new WeakMap<Deno.Kv, IpoCache>();
+/** The IPO snapshot cache of an app (one per KV). */
+export function ipoCache(deps: AppDeps): IpoCache {
+  if (deps.ipo) return deps.ipo;
+  let c = cacheByKv.get(deps.kv);
+  if (!c) cacheByKv.set(deps.kv, c = new IpoCache(deps.kv));
+  return c;
+}
+
+/** The page document of a query against a loaded pipeline. */
+export function pipelinePage(s: PipelineState, q: PipelineQuery, offset: number): PipelinePage {
+  const rows = filterRows(s.rows, toFilter(q));
+  const { items, next_cursor } = pageRows(rows, offset, q.limit);
+  const h = s.header;
+  return {
+    built_at: h.built_at,
+    sample: h.sample,
+    partial: h.partial,
+    source_status: h.source_status,
+    missing_sections: h.missing_sections,
+    total: rows.length,
+    items,
+    next_cursor,
+  };
+}
+
+async function send(
+  body: { bytes: Uint8Array; gzip(): Promise<Uint8Array> },
+  acceptEncoding: string,
+) {
+  if (body.bytes.length >= GZIP_MIN && /\bgzip\b/.test(acceptEncoding)) {
+    return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
+  }
+  return new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+}
+
+/** The IPO API sub-app. */
+export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+  const cache = ipoCache(deps);
+
+  // One handler: a query answered before is served from its encoded body without parsing or
+  // validating again (only valid queries are cached, under their exact query string); a new
+  // query is validated with the route's zod schema (sync, as `get()` does) and cached.
+  app.openAPIRegistry.registerPath(pipelineRoute);
+  app.get(pipelineRoute.path, (c) => {
+    const url = c.req.url, qi = url.indexOf("?");
+    const key = qi < 0 ? "" : url.slice(qi + 1);
+    // synchronous when the state and the body (and its gzip copy) are ready
+    const hit = cache.peek()?.bodies.get(key);
+    if (hit) {
+      const ae = c.req.header("accept-encoding") ?? "";
+      const gz = hit.bytes.length >= GZIP_MIN && /\bgzip\b/.test(ae);
+      if (!gz) return new Response(hit.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+      if (hit.gzipped) {
+        return new Response(hit.gzipped as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
+      }
+      return send(hit, ae);
+    }
+    return miss(c, key);
+  });
+  const miss = async (c: Context, key: string): Promise<Response> => {
+    const s = await cache.state();
+    const cached = s?.bodies.get(key);
+    if (cached) return send(cached, c.req.header("accept-encoding") ?? "");
+    const q = PipelineQuery.safeParse(c.req.query());
+    if (!q.success) return zodProblem(q.error, c.req.path);
+    const offset = q.data.cursor ? decodeCursor(q.data.cursor) : 0;
+    if (offset === null) {
+      return problem(400, "Invalid request: cursor: not a cursor from this API", {
+        instance: c.req.path,
+        errors: [{ path: "cursor", message: "not a cursor from this API" }],
+      });
+    }
+    if (!s) {
+      return problem(503, "The IPO pipeline has not been built yet", { instance: c.req.path });
+    }
+    const body = encoded(JSON.stringify(pipelinePage(s, q.data, offset)));
+    if (s.bodies.size >= IpoCache.MAX_BODIES) s.bodies.clear();
+    s.bodies.set(key, body);
+    return send(body, c.req.header("accept-encoding") ?? "");
+  };
+
+  get(app, dealRoute, async (c, { params }) => {
+    const body = await cache.deal(params.pipeline_id);
+    if (!body) {
+      return problem(404, `No IPO deal ${params.pipeline_id}`, { instance: c.req.path });
+    }
+    return send(body, c.req.header("accept-encoding") ?? "");
+  });
+  return app;
+}
