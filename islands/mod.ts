@@ -7,10 +7,18 @@
  */
 import type { ComponentProps } from "preact";
 import { FinancialChart } from "./FinancialChart.tsx";
+import { LivePrice } from "./LivePrice.tsx";
+import { OrderBook } from "./OrderBook.tsx";
+import { SessionBadge } from "./SessionBadge.tsx";
+import { Watchlist } from "./Watchlist.tsx";
 
 /** Every hydratable component, by the name used in `data-island`. */
 export const islands = {
   FinancialChart,
+  LivePrice,
+  OrderBook,
+  SessionBadge,
+  Watchlist,
 } as const;
 
 /** A registered island name. */

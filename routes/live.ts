@@ -1,0 +1,282 @@
+/**
+ * Live prices: ingest from the bridge, SSE fan-out, the code list the bridge registers,
+ * and the current price of a code.
+ *
+ * - `POST /api/v1/ticks` — bearer INGEST_TOKEN; body {@link IngestBatch}; a rejected batch
+ *   (401, 400) stores nothing.
+ * - `GET /api/v1/stream/prices?codes=A,B` — SSE: `tick` and `book` events with `id:` (the
+ *   sequence), `Last-Event-ID` resume, `: hb` heartbeats, the current value on connect.
+ * - `GET /api/v1/live/codes` — recently viewed codes plus the featured sample codes.
+ * - `GET /api/v1/price/{code}` — live (or simulated) tick, else last close (none stored
+ *   yet), else `source: "none"` with a null price. Never a made-up price.
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { IngestBatch, LIVE_CODE_RE, PriceAnswer } from "../lib/live/schemas.ts";
+import { LiveService } from "../lib/live/service.ts";
+import { log } from "../lib/log.ts";
+import { getCorp } from "../lib/store/corps.ts";
+import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.ts";
+import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
+import type { AppDeps } from "./deps.ts";
+import { Problem, problem, zodProblem } from "./problem.ts";
+
+/** Most codes one SSE connection may follow. */
+export const MAX_STREAM_CODES = 50;
+/** Largest accepted ingest body. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const StreamQuery = z.object({
+  codes: z.string().min(1, "codes is required (comma-separated stock codes)").transform((
+    s,
+  ) => [...new Set(s.split(",").map((c) => c.trim()).filter(Boolean))]).pipe(
+    z.array(z.string().regex(LIVE_CODE_RE, "each code must be 6 characters [0-9A-Z]"))
+      .min(1, "codes is required").max(MAX_STREAM_CODES, `at most ${MAX_STREAM_CODES} codes`),
+  ),
+  lastEventId: z.string().regex(/^\d+$/).optional(),
+});
+
+const SSE_HEADERS: [string, string][] = [
+  ["content-type", "text/event-stream; charset=utf-8"],
+  ["cache-control", "no-cache, no-transform"],
+  ["x-accel-buffering", "no"],
+  ["x-content-type-options", "nosniff"],
+];
+
+/** Constant-time string comparison (length leaks only). */
+function safeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/** The featured sample stock codes present in KV (sample mode). */
+async function featuredCodes(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for (const corp of SAMPLE_CORP_CODES) {
+    const c = await getCorp(kv, corp);
+    if (c?.stock_code) out.push(c.stock_code);
+  }
+  return out;
+}
+
+const problemContent = { "application/problem+json": { schema: Problem } };
+const CodeParam = z.string().regex(LIVE_CODE_RE).meta({
+  param: { name: "code", in: "path" },
+  example: "402760",
+});
+
+/** OpenAPI descriptions of the live routes (validation is done by hand, synchronously). */
+function document(app: OpenAPIHono): void {
+  app.openAPIRegistry.registerPath(createRoute({
+    method: "post",
+    path: "/api/v1/ticks",
+    summary: "Ingest a batch of ticks and order books (bridge only)",
+    description:
+      "Bearer INGEST_TOKEN. The batch is validated as a whole and stored in one atomic KV write; a rejected batch stores nothing.",
+    security: [{ bearer: [] }],
+    request: { body: { content: { "application/json": { schema: IngestBatch } } } },
+    responses: {
+      202: {
+        description: "Stored and broadcast",
+        content: {
+          "application/json": {
+            schema: z.object({
+              accepted: z.number().int(),
+              ticks: z.number().int(),
+              books: z.number().int(),
+              last_seq: z.number().int(),
+            }),
+          },
+        },
+      },
+      400: { description: "Malformed batch (the reason is in `errors`)", content: problemContent },
+      401: { description: "Missing or wrong token", content: problemContent },
+    },
+  }));
+  app.openAPIRegistry.registerPath(createRoute({
+    method: "get",
+    path: "/api/v1/stream/prices",
+    summary: "Live prices (server-sent events)",
+    description:
+      "`tick` and `book` events with `id:` (resume with Last-Event-ID or `lastEventId`), `: hb` heartbeat comments, and the current value of each code on connect.",
+    request: {
+      query: z.object({
+        codes: z.string().meta({ example: "402760,0091A0", description: "1–50 codes" }),
+        lastEventId: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "The event stream",
+        content: { "text/event-stream": { schema: z.string() } },
+      },
+      400: { description: "Bad code list", content: problemContent },
+    },
+  }));
+  app.openAPIRegistry.registerPath(createRoute({
+    method: "get",
+    path: "/api/v1/live/codes",
+    summary: "Codes the bridge should register",
+    responses: {
+      200: {
+        description: "Recently viewed codes plus featured codes",
+        content: {
+          "application/json": {
+            schema: z.object({
+              codes: z.array(z.string()),
+              viewed: z.array(z.string()),
+              featured: z.array(z.string()),
+              generated_at: z.string(),
+            }),
+          },
+        },
+      },
+    },
+  }));
+  app.openAPIRegistry.registerPath(createRoute({
+    method: "get",
+    path: "/api/v1/price/{code}",
+    summary: "Current price of a stock",
+    description:
+      'Live (or simulated) tick, else the last KRX close (not stored yet), else `source: "none"` with a null price.',
+    request: { params: z.object({ code: CodeParam }) },
+    responses: {
+      200: { description: "The price", content: { "application/json": { schema: PriceAnswer } } },
+      400: { description: "Bad code", content: problemContent },
+    },
+  }));
+}
+
+/** The live sub-app. Uses `deps.live` or creates a service on `deps.kv`. */
+export function liveRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+  document(app);
+  const live = deps.live ?? new LiveService(deps.kv);
+  let featured: Promise<string[]> | null = null;
+
+  app.post("/api/v1/ticks", async (c) => {
+    const token = deps.config.INGEST_TOKEN;
+    const auth = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!token) {
+      return problem(401, "Ingest is disabled: INGEST_TOKEN is not set on this server.", {
+        instance: c.req.path,
+      });
+    }
+    if (!m) {
+      return problem(401, "Missing bearer token (Authorization: Bearer <INGEST_TOKEN>).", {
+        instance: c.req.path,
+      });
+    }
+    if (!safeEqual(m[1], token)) {
+      return problem(401, "Wrong ingest token.", { instance: c.req.path });
+    }
+    const text = await c.req.text();
+    if (text.length > MAX_BODY_BYTES) {
+      return problem(400, `Body too large (${text.length} bytes; limit ${MAX_BODY_BYTES}).`, {
+        instance: c.req.path,
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return problem(400, `Body is not JSON: ${(e as Error).message}`, { instance: c.req.path });
+    }
+    const parsed = IngestBatch.safeParse(json);
+    if (!parsed.success) return zodProblem(parsed.error, c.req.path);
+    try {
+      const r = await live.ingest(parsed.data);
+      return c.json({ accepted: r.ticks + r.books, ...r }, 202);
+    } catch (e) {
+      log.error("tick ingest failed", { error: e as Error });
+      return problem(503, "Storing the batch failed; nothing was stored. Retry.", {
+        instance: c.req.path,
+      });
+    }
+  });
+
+  app.get("/api/v1/stream/prices", async (c) => {
+    const q = StreamQuery.safeParse({
+      codes: c.req.query("codes") ?? "",
+      lastEventId: c.req.header("last-event-id") ?? c.req.query("lastEventId") ?? undefined,
+    });
+    if (!q.success) return zodProblem(q.error, c.req.path);
+    await live.seed(q.data.codes);
+    const last = q.data.lastEventId ? Number(q.data.lastEventId) : undefined;
+    const body = live.broadcaster.subscribe(q.data.codes, last);
+    return new Response(body, { headers: SSE_HEADERS });
+  });
+
+  app.get("/api/v1/live/codes", async (c) => {
+    featured ??= featuredCodes(deps.kv);
+    const [viewed, feat] = await Promise.all([listLiveViews(deps.kv), featured]);
+    const codes = [...new Set([...viewed, ...feat])];
+    return c.json({ codes, viewed, featured: feat, generated_at: new Date().toISOString() });
+  });
+
+  app.get("/api/v1/price/:code", async (c) => {
+    const code = c.req.param("code");
+    if (!LIVE_CODE_RE.test(code)) {
+      return problem(400, "code must be 6 characters [0-9A-Z]", { instance: c.req.path });
+    }
+    const t = await live.latest(code);
+    if (t) {
+      return c.json({
+        code,
+        source: t.simulated ? "simulated" : "live",
+        price: t.price,
+        change: t.change,
+        change_rate: t.change_rate,
+        time: t.time,
+        tick: t,
+      });
+    }
+    // No KRX daily data is stored yet, so there is no last close to fall back to.
+    return c.json({
+      code,
+      source: "none",
+      price: null,
+      change: null,
+      change_rate: null,
+      time: null,
+      tick: null,
+    });
+  });
+
+  return app;
+}
+
+/** What the company page needs to render its live islands. */
+export interface CompanyLiveProps {
+  code: string;
+  tick: import("../lib/live/types.ts").StoredTick | null;
+  book: import("../lib/live/types.ts").StoredBook | null;
+  /** True when prices come from the simulator. */
+  simulated: boolean;
+  now: number;
+}
+
+/** Reads the stored tick and book of a stock code for server rendering. */
+export async function companyLiveProps(
+  deps: AppDeps,
+  code: string | null | undefined,
+): Promise<CompanyLiveProps | undefined> {
+  if (!code || !LIVE_CODE_RE.test(code)) return undefined;
+  const [tick, book] = await Promise.all([
+    getLatestTick(deps.kv, code),
+    getLatestBook(deps.kv, code),
+  ]);
+  return {
+    code,
+    tick,
+    book,
+    simulated: tick?.simulated ?? deps.live?.mode === "simulator",
+    now: Date.now(),
+  };
+}
