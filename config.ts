@@ -18,6 +18,8 @@ export const ConfigSchema = z.object({
   /** `auto` loads the bundled sample dataset when no DART_API_KEY is set. */
   KDESK_SAMPLE: z.enum(["auto", "on", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** `auto`: start the Kiwoom bridge (simulator without Kiwoom keys) as a child; `off`: don't. */
+  KDESK_BRIDGE: z.enum(["auto", "off"]).default("auto"),
   DART_API_KEY: optionalSecret,
   DART_BASE_URL: z.url().default("https://opendart.fss.or.kr/api"),
   /** Calls per day per key before the client refuses to spend more (DART's cap is 20,000). */

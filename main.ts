@@ -11,6 +11,12 @@ import { loadSampleData } from "./lib/etl/sample.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
 import { createApp } from "./routes/app.ts";
 import { ensureBuild } from "./scripts/build.ts";
+import { LiveService } from "./lib/live/service.ts";
+import { startSimulatorBridge } from "./scripts/start_bridge.ts";
+import { liveJobsContext, sampleJobsContext } from "./lib/jobs/context.ts";
+import { type JobsContext, startQueueListener } from "./lib/jobs/runtime.ts";
+import { registerCrons } from "./cron/register.ts";
+import { runScheduled } from "./cron/handlers.ts";
 
 const t0 = performance.now();
 const config = loadConfig();
@@ -28,22 +34,54 @@ try {
 }
 
 let refreshCompany: ((corpCode: string) => Promise<void>) | undefined;
+let jobs: JobsContext;
 if (config.sample) {
   const r = await loadSampleData(kv);
   log.info("sample data ready", { ...r });
+  jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {
   const live = await createLiveDart(kv, config);
   refreshCompany = live.refreshCompany;
   live.start();
+  jobs = liveJobsContext(kv, config, live);
+}
+// Jobs: the queue listener always (sample mode's sources are in-process); the crons and a
+// start-up poll (catch-up from the persisted cursor) only with live sources.
+startQueueListener(jobs).catch((e) => log.error("queue listener stopped", { error: e as Error }));
+if (!config.sample) {
+  const crons = registerCrons(jobs);
+  log.info("schedules registered", { count: crons.length });
+  runScheduled(jobs, "dart_poll", "schedule")
+    .catch((e) => log.error("start-up poll failed", { error: e as Error }));
 }
 
 const snapshots = new SnapshotCache(kv, { pollMs: 2000 });
-const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany });
+
+// Live prices: without Kiwoom keys, a simulator bridge child feeds ticks (labelled 모의).
+const simulate = !(config.KIWOOM_APP_KEY && config.KIWOOM_SECRET_KEY);
+if (!config.INGEST_TOKEN) {
+  config.INGEST_TOKEN = crypto.randomUUID() + crypto.randomUUID();
+  registerSecret(config.INGEST_TOKEN);
+}
+const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
+if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
+const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs });
 
 Deno.serve({
   port: config.PORT,
   hostname: config.HOSTNAME,
   onListen: ({ port }) => {
+    if (simulate && config.KDESK_BRIDGE !== "off") {
+      // Sample mode must move prices at any hour; otherwise trade only in KRX sessions.
+      startSimulatorBridge({ port, token: config.INGEST_TOKEN!, ignoreSessions: config.sample })
+        .then((b) => {
+          if (!b) return;
+          const stop = () => b.stop().finally(() => Deno.exit(0));
+          Deno.addSignalListener("SIGINT", stop);
+          Deno.addSignalListener("SIGTERM", stop);
+        })
+        .catch((e) => log.warn("simulator bridge failed to start", { error: e as Error }));
+    }
     const mode = config.sample ? "sample data" : "live DART";
     log.info("kdesk ready", {
       url: `http://localhost:${port}`,

@@ -3,11 +3,16 @@
  * Runs every benchmark in turn, each in its own process, and prints their JSON lines.
  * Results are copied into docs/BENCHMARKS.md by hand, with the machine and date.
  *
- * Run: deno task bench [name ...]   (names: corpcode, snapshot_load)
+ * Run: deno task bench [name ...]   (names: corpcode, snapshot_load, daily_collection, sse_latency, sse_latency_5k)
  */
 const ALL: Record<string, string[]> = {
   corpcode: ["bench/corpcode.ts"],
   snapshot_load: ["bench/snapshot_load.ts", "3", "10"],
+  daily_collection: ["bench/daily_collection.ts", "2000", "400"],
+  sse_latency: ["bench/sse_latency.ts", "1000", "30", "100"],
+  sse_latency_5k: ["bench/sse_latency.ts", "5000", "30", "100"],
+  ipo_load: ["bench/ipo_load.ts", "3", "10", "2000"],
+  xlsx: ["bench/xlsx.ts", "2000", "5"],
 };
 const names = Deno.args.length ? Deno.args : Object.keys(ALL);
 for (const name of names) {

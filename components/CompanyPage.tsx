@@ -5,6 +5,7 @@
  * @module
  */
 import type { CompanySnapshot } from "../lib/etl/schemas.ts";
+import type { CompanyLiveProps } from "../routes/live.ts";
 import { DisclosureTable } from "./DisclosureTable.tsx";
 import { financialsBasis, FinancialsTable } from "./FinancialsTable.tsx";
 import { indicatorsBasis, IndicatorsTable } from "./IndicatorsTable.tsx";
@@ -24,10 +25,12 @@ export interface CompanyPageProps extends ShellProps {
   snap: CompanySnapshot;
   /** How many disclosures to list (default 50). */
   disclosureLimit?: number;
+  /** Live price, order book and session badge (listed companies only). */
+  live?: CompanyLiveProps;
 }
 
 /** The company page. */
-export function CompanyPage({ snap, disclosureLimit = 50, ...shell }: CompanyPageProps) {
+export function CompanyPage({ snap, disclosureLimit = 50, live, ...shell }: CompanyPageProps) {
   const p = snap.profile;
   const name = p?.corp_name ?? snap.corp_code;
   const years = snap.financials.years;
@@ -52,9 +55,26 @@ export function CompanyPage({ snap, disclosureLimit = 50, ...shell }: CompanyPag
         </div>
         <SearchForm />
       </div>
+      {live && (
+        <section class="card live-card" aria-labelledby="live-h">
+          <div class="section-head">
+            <h2 id="live-h">시세</h2>
+            <Island name="SessionBadge" props={{ now: live.now, simulated: live.simulated }} />
+          </div>
+          <Island name="LivePrice" props={{ code: live.code, initial: live.tick }} />
+          <details class="order-book-box" open>
+            <summary>호가창</summary>
+            <Island name="OrderBook" props={{ code: live.code, initial: live.book }} />
+          </details>
+        </section>
+      )}
       <SnapshotStatusLine snap={snap} />
       <p class="json-links">
         JSON: <a href={snapshotJsonUrl(snap.corp_code)}>{snapshotJsonUrl(snap.corp_code)}</a>
+        {" · "}
+        <a id="company-export" href={`/api/v1/export/company/${snap.corp_code}.xlsx`} download>
+          엑셀 내려받기
+        </a>
       </p>
       <PartialNotice snap={snap} />
 

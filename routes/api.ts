@@ -17,6 +17,8 @@ import {
 import { listFinancials } from "../lib/store/companies.ts";
 import { corpCodeByStock, getCorp, searchCorps } from "../lib/store/corps.ts";
 import { type AppDeps, ensureSnapshot } from "./deps.ts";
+import { exportRoutes } from "./export.ts";
+import { ipoApiRoutes } from "./ipo.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const CORP_CODE = /^\d{8}$/;
@@ -142,7 +144,7 @@ type Input<R extends RouteConfig> = {
  * validator middleware of @hono/zod-openapi halved the snapshot route's throughput).
  * Invalid input is a 400 problem naming the parameter.
  */
-function get<R extends RouteConfig>(
+export function get<R extends RouteConfig>(
   app: OpenAPIHono,
   route: R,
   handler: (c: Context, input: Input<R>) => Response | Promise<Response>,
@@ -211,6 +213,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
     return c.json({ query: query.q, hits: await searchCorps(deps.kv, query.q, query.limit) });
   });
 
+  app.route("/", ipoApiRoutes(deps)).route("/", exportRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -5,11 +5,18 @@
  * @module
  */
 import { Hono } from "hono";
+import { routePath } from "hono/route";
+import { metrics } from "../lib/jobs/metrics.ts";
 import { log, logEnabled } from "../lib/log.ts";
 import { apiRoutes } from "./api.ts";
 import { assetRoutes } from "./assets.ts";
 import type { AppDeps } from "./deps.ts";
+import { dartApiRoutes } from "./dart_api.ts";
 import { docsRoutes } from "./docs.tsx";
+import { healthRoutes } from "./health.ts";
+import { liveRoutes } from "./live.ts";
+import { opsRoutes } from "./ops.tsx";
+import { ipoPageRoutes } from "./ipo_pages.tsx";
 import { notFoundPage, pageRoutes, serverErrorPage } from "./pages.tsx";
 import { problem } from "./problem.ts";
 
@@ -31,6 +38,8 @@ export function createApp(deps: AppDeps): Hono {
         // immutable headers
       }
     }
+    // Latency by route pattern (not raw path), into preallocated histogram series.
+    metrics.httpDuration.observe2((performance.now() - t0) / 1000, routePath(c, -1), c.req.method);
     if (logEnabled("debug")) {
       log.debug("http", {
         method: c.req.method,
@@ -44,7 +53,12 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/health", (c) => c.json({ status: "ok", sample: deps.config.sample }));
   app.route("/", assetRoutes());
   app.route("/", apiRoutes(deps));
+  app.route("/", liveRoutes(deps));
+  app.route("/", healthRoutes(deps));
+  app.route("/", dartApiRoutes(deps));
+  app.route("/", opsRoutes(deps));
   app.route("/", docsRoutes(deps));
+  app.route("/", ipoPageRoutes(deps));
   app.route("/", pageRoutes(deps));
 
   app.notFound((c) => {

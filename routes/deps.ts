@@ -6,6 +6,9 @@
  */
 import type { Config } from "../config.ts";
 import { getCorp } from "../lib/store/corps.ts";
+import type { LiveService } from "../lib/live/service.ts";
+import type { IpoCache } from "../lib/store/ipo.ts";
+import type { JobsContext } from "../lib/jobs/runtime.ts";
 import type { SnapshotCache } from "../lib/store/snapshots.ts";
 
 export interface AppDeps {
@@ -20,6 +23,15 @@ export interface AppDeps {
    * mode, where every sample company already has its snapshot.
    */
   refreshCompany?: (corpCode: string) => Promise<void>;
+  /** Live prices (ingest, SSE broadcaster). Created on `kv` by liveRoutes when absent. */
+  live?: LiveService;
+  /** IPO pipeline and deal snapshot cache. Created on `kv` by the IPO routes when absent. */
+  ipo?: IpoCache;
+  /**
+   * The jobs context (queue, runs, health probes). Absent: ops pages still list schedules,
+   * runs and issues, but triggering runs and retrying dead letters answer 503.
+   */
+  jobs?: JobsContext;
 }
 
 /**

@@ -17,6 +17,7 @@ import { latestDisclosures } from "../lib/store/companies.ts";
 import { type CorpHit, normalizeName, searchCorps } from "../lib/store/corps.ts";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
 import { type AppDeps, ensureSnapshot } from "./deps.ts";
+import { companyLiveProps } from "./live.ts";
 
 /** Rows on the home page's latest-disclosures table. */
 export const HOME_DISCLOSURES = 30;
@@ -102,7 +103,8 @@ export function pageRoutes(deps: AppDeps): Hono {
         404,
       );
     }
-    return html(<CompanyPage {...shell(deps)} snap={snap} />);
+    const live = await companyLiveProps(deps, snap.profile?.stock_code);
+    return html(<CompanyPage {...shell(deps)} snap={snap} live={live} />);
   });
 
   return app;

@@ -20,7 +20,7 @@ const ENTRY = new URL("islands/client.ts", ROOT);
 export const PUBLIC_PREFIX = "/static/build/";
 
 /** Directories (recursive) and files whose contents decide whether to rebuild. */
-export const INPUT_DIRS = ["islands", "components"];
+export const INPUT_DIRS = ["islands", "components", "lib/live", "lib/market"];
 export const INPUT_FILES = ["lib/format.ts", "deno.json", "scripts/build.ts"];
 const SOURCE_EXT = /\.(ts|tsx|js|jsx|mjs|json|css)$/;
 

@@ -14,6 +14,8 @@ import { keys } from "../store/keys.ts";
 import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../../sample/dart_sample.ts";
 import { type EtlContext, refreshCompany } from "./company.ts";
 import { collectDisclosures, syncCorpMaster } from "./dart_collect.ts";
+import { loadIpoSample } from "./ipo.ts";
+import { buildKindSampleDataset } from "../../sample/kind_sample.ts";
 
 /** Not a secret: the sample fake only accepts this key. */
 const SAMPLE_KEY = "kdesk-sample-dataset-key-0000000000000000";
@@ -29,7 +31,7 @@ export interface SampleLoad {
 /** A DART client answering from the sample dataset (or another dataset, for tests). */
 export function sampleDartClient(
   kv: Deno.Kv,
-  dataset: DartDataset = buildSampleDataset(),
+  dataset: DartDataset = buildSampleDataset({ ipoDeals: true }),
 ): DartClient {
   const today = SAMPLE_AS_OF.replace(/-/g, "");
   const http = new HttpClient({
@@ -54,7 +56,7 @@ export async function loadSampleData(
   opts: { force?: boolean } = {},
 ): Promise<SampleLoad> {
   const t0 = performance.now();
-  const dataset = buildSampleDataset();
+  const dataset = buildSampleDataset({ ipoDeals: true });
   const fingerprint = await sha256Hex(new TextEncoder().encode(JSON.stringify(dataset)));
   const marker = await kv.get<{ fingerprint: string }>(keys.syncState("sample", "loaded"));
   if (!opts.force && marker.value?.fingerprint === fingerprint) {
@@ -73,6 +75,8 @@ export async function loadSampleData(
     const r = await refreshCompany(ctx, corp);
     if (r.error) throw new Error(`sample company ${corp} failed to load: ${r.error}`);
   }
+  // IPO pipeline: the KIND sample reconciled with the sample's DART filings.
+  await loadIpoSample(kv, dart, sampleNow, buildKindSampleDataset());
   await kv.set(keys.syncState("sample", "loaded"), { fingerprint, at: new Date().toISOString() });
   return {
     companies: SAMPLE_CORP_CODES.length,

@@ -61,8 +61,64 @@ export const keys = {
   largeValue: (hash: string) => ["large_value", hash] as const,
   homeSnapshot: () => ["snapshot", "home"] as const,
 
+  // --- live prices (lib/store/ticks.ts) ---
+  /** Latest tick of a code (StoredTick). */
+  tickLatest: (code: string) => ["tick_latest", code] as const,
+  tickLatestPrefix: () => ["tick_latest"] as const,
+  /** Short per-code history: slot = per-code count modulo the history length. */
+  tickHistory: (code: string, slot: number) => ["tick_history", code, slot] as const,
+  tickHistoryPrefix: (code: string) => ["tick_history", code] as const,
+  /** Latest order book of a code (StoredBook). */
+  bookLatest: (code: string) => ["book_latest", code] as const,
+  /** Feed head {seq, writer}: its versionstamp changes on every ingest (poll fallback). */
+  tickFeedHead: () => ["tick_feed_head"] as const,
+  /** A code viewed recently (live page or stream), value = epoch ms; expires. */
+  liveView: (code: string) => ["live_view", code] as const,
+  liveViewPrefix: () => ["live_view"] as const,
+
+  // --- IPO pipeline (lib/store/ipo.ts) ---
+  /** One reconciled deal (StoredJson). */
+  ipoItem: (pipelineId: string) => ["ipo_item", pipelineId] as const,
+  ipoItemPrefix: () => ["ipo_item"] as const,
+  /** Input fingerprint of a deal: a deal is rebuilt only when it changes. */
+  ipoItemHash: (pipelineId: string) => ["ipo_item_hash", pipelineId] as const,
+  ipoItemHashPrefix: () => ["ipo_item_hash"] as const,
+  /** Deals of a company, for the company export. */
+  ipoByCorp: (corpCode: string, pipelineId: string) =>
+    ["ipo_by_corp", corpCode, pipelineId] as const,
+  ipoByCorpPrefix: (corpCode: string) => ["ipo_by_corp", corpCode] as const,
+  /** One deal snapshot (StoredJson). */
+  ipoDealSnapshot: (pipelineId: string) => ["snapshot", "ipo_deal", pipelineId] as const,
+  /** The pipeline snapshot: its header (status) and a pointer to the rows blob. */
+  ipoPipelineSnapshot: () => ["snapshot", "ipo_pipeline"] as const,
+  /** Bumped on every IPO snapshot write; readers poll it to drop caches. */
+  ipoEpoch: () => ["ipo_epoch"] as const,
+  /** DART facts of one filing (estkRs or [발행조건확정] document), fetched once. */
+  ipoDartFacts: (kind: "estk" | "doc", rceptNo: string) =>
+    ["ipo_dart_facts", kind, rceptNo] as const,
+  /** Last KIND rows read, kept so a later KIND failure can still rebuild from them. */
+  ipoKindState: () => ["ipo_kind_state"] as const,
+
   // --- operations ---
   rateWindow: (bucket: string, window: string) => ["rate", bucket, window] as const,
   sourceHealth: (source: string) => ["source_health", source] as const,
   syncState: (source: string, job: string) => ["sync_state", source, job] as const,
+
+  // --- jobs: queue bookkeeping, runs, data quality (issue #5) ---
+  /** Marker of a processed queue message, by its natural key + content version. */
+  jobDone: (key: string) => ["job_done", key] as const,
+  /** Where KV writes an undeliverable message (`keysIfUndelivered`), by message id. */
+  deadLetter: (id: string) => ["dead_letter", id] as const,
+  deadLetterPrefix: () => ["dead_letter"] as const,
+  /** KvU64 counters: "enqueued", "processed", "dropped". */
+  jobCounter: (name: string) => ["job_counter", name] as const,
+  collectionRun: (id: string) => ["collection_run", id] as const,
+  collectionRunPrefix: () => ["collection_run"] as const,
+  qualityIssue: (id: string) => ["quality_issue", id] as const,
+  qualityIssuePrefix: () => ["quality_issue"] as const,
+  qualityIssueByRun: (runId: string, id: string) => ["quality_issue_by_run", runId, id] as const,
+  qualityIssueByRunPrefix: (runId: string) => ["quality_issue_by_run", runId] as const,
+  /** The field-set hash of a source dataset's responses (schema-change detection). */
+  datasetSchema: (source: string, dataset: string) => ["dataset_schema", source, dataset] as const,
+  datasetSchemaPrefix: () => ["dataset_schema"] as const,
 };
