@@ -16,7 +16,7 @@
 import { log, maskSecrets, registerSecret } from "../../log.ts";
 import { type RawRecord, saveRaw } from "../../store/raw.ts";
 import type { HttpClient } from "../../http/mod.ts";
-import { DartApiError, DartFormatError } from "./errors.ts";
+import { DartApiError, DartFormatError, DartNoFileError } from "./errors.ts";
 import {
   addDaysYmd,
   maxListEnd,
@@ -179,7 +179,8 @@ export class DartClient {
         { cause: err },
       );
       e.rawId = raw.id;
-      log.warn("dart call failed", {
+      // 014 (no file for this filing) is an ordinary answer, not a fault of the source.
+      (e instanceof DartNoFileError ? log.info : log.warn)("dart call failed", {
         endpoint,
         status: e.status,
         error: `${e.name}: ${e.message}`,
