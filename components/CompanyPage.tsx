@@ -62,7 +62,8 @@ export function CompanyPage({ snap, disclosureLimit = 50, live, ...shell }: Comp
             <Island name="SessionBadge" props={{ now: live.now, simulated: live.simulated }} />
           </div>
           <Island name="LivePrice" props={{ code: live.code, initial: live.tick }} />
-          <details class="order-book-box" open>
+          {/* Closed by default: ten levels a side would push the profile and financials down. */}
+          <details class="order-book-box">
             <summary>호가창</summary>
             <Island name="OrderBook" props={{ code: live.code, initial: live.book }} />
           </details>

@@ -8,6 +8,11 @@ import type { Config } from "../../config.ts";
 import { kstYmd } from "../etl/company.ts";
 import { createLiveDart, type LiveDart } from "../etl/live.ts";
 import { sampleDartClient, sampleNow } from "../etl/sample.ts";
+import { breakerFor, HttpClient } from "../http/mod.ts";
+import { fixtureKindClient } from "../etl/ipo.ts";
+import { KindClient } from "../sources/kind/client.ts";
+import { buildKindSampleDataset } from "../../sample/kind_sample.ts";
+import { kindIpoJob } from "./kind_ipo.ts";
 import { DEFAULT_BACKOFF, type JobsContext } from "./runtime.ts";
 
 /** The live jobs context (DART_API_KEY set) and the live DART wiring it uses. */
@@ -16,9 +21,19 @@ export function liveJobsContext(
   config: Config,
   live: LiveDart = createLiveDart(kv, config),
 ): JobsContext {
+  const kind = new KindClient({
+    kv,
+    http: new HttpClient({
+      source: "kind",
+      timeoutMs: config.HTTP_TIMEOUT_MS,
+      retries: config.HTTP_RETRIES,
+      breaker: breakerFor("kind"),
+    }),
+  });
   return {
     kv,
     dart: live.dart,
+    external: { kind_ipo: kindIpoJob(kind, live.dart) },
     now: () => new Date(),
     sample: false,
     backoffSchedule: DEFAULT_BACKOFF,
@@ -41,6 +56,7 @@ export function sampleJobsContext(kv: Deno.Kv): JobsContext {
   return {
     kv,
     dart,
+    external: { kind_ipo: kindIpoJob(fixtureKindClient(kv, buildKindSampleDataset()), dart) },
     now: sampleNow,
     sample: true,
     backoffSchedule: DEFAULT_BACKOFF,

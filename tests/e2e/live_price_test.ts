@@ -86,6 +86,8 @@ Deno.test({
         (await page.locator('[data-island="SessionBadge"] .session-badge').textContent()) ?? "",
         /(장전 동시호가|정규장|장마감 동시호가|시간외|장 종료|휴장) · 모의 시세/,
       );
+      // The order book starts collapsed; opening it shows the live levels.
+      await page.click("details.order-book-box > summary");
       await page.waitForSelector('[data-island="OrderBook"] table.order-book tbody tr', {
         timeout: 10_000,
       });

@@ -1,0 +1,64 @@
+/**
+ * The kind_ipo job wired into the jobs framework: a run over the sample KIND source, and a
+ * KIND outage (fake KIND on 127.0.0.1 showing its maintenance page) that keeps the last
+ * pipeline snapshot, marks it partial and fails the run with an ERROR issue.
+ */
+import assert from "node:assert/strict";
+import { CircuitBreaker, HttpClient } from "../lib/http/mod.ts";
+import { loadSampleData, sampleDartClient } from "../lib/etl/sample.ts";
+import { sampleJobsContext } from "../lib/jobs/context.ts";
+import { kindIpoJob } from "../lib/jobs/kind_ipo.ts";
+import { KindClient } from "../lib/sources/kind/client.ts";
+import { listIssues } from "../lib/store/quality.ts";
+import { getPipelineHeader } from "../lib/store/ipo.ts";
+import { runScheduled } from "../cron/handlers.ts";
+import { buildKindSampleDataset } from "../sample/kind_sample.ts";
+import { startFakeKind } from "./fake/kind_server.ts";
+
+Deno.test("[jobs] kind_ipo runs the IPO pipeline as a collection run", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await loadSampleData(kv);
+    const ctx = sampleJobsContext(kv);
+    const run = await runScheduled(ctx, "kind_ipo", "manual");
+    assert.equal(run.status, "SUCCEEDED");
+    assert.ok(run.counts.fetched >= 16, `fetched ${run.counts.fetched}`);
+    assert.equal(run.counts.changed, 0); // the sample load built the same pipeline already
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("[jobs] a KIND outage fails the run and keeps the pipeline, partial", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const fake = await startFakeKind({ dataset: buildKindSampleDataset() });
+  try {
+    await loadSampleData(kv);
+    const before = await getPipelineHeader(kv);
+    assert.ok(before && before.source_status.kind?.ok);
+    for (const s of ["pubofrprogcom", "listingtype", "listinvstgcom", "pubofrschdl"]) {
+      fake.setFault(s, { kind: "maintenance" });
+    }
+    const kind = new KindClient({
+      kv,
+      baseUrl: fake.url,
+      http: new HttpClient({ source: "kind", retries: 0, breaker: new CircuitBreaker() }),
+    });
+    const ctx = {
+      ...sampleJobsContext(kv),
+      external: { kind_ipo: kindIpoJob(kind, sampleDartClient(kv)) },
+    };
+    const run = await runScheduled(ctx, "kind_ipo", "manual");
+    assert.equal(run.status, "FAILED");
+    const issues = await listIssues(kv, { run_id: run.id });
+    assert.ok(issues.some((i) => i.severity === "ERROR" && i.source === "kind"), "ERROR for kind");
+    const after = await getPipelineHeader(kv);
+    assert.equal(after?.partial, true);
+    assert.equal(after?.source_status.kind?.ok, false);
+    assert.match(after?.source_status.kind?.error ?? "", /Unavailable|점검|오류/);
+    assert.equal(after?.count, before.count); // the deals are still served
+  } finally {
+    await fake.close();
+    kv.close();
+  }
+});
