@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { dartApiRoutes } from "./dart_api.ts";
+import { liveRoutes } from "./live.ts";
 import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -213,7 +215,8 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
     return c.json({ query: query.q, hits: await searchCorps(deps.kv, query.q, query.limit) });
   });
 
-  app.route("/", ipoApiRoutes(deps)).route("/", exportRoutes(deps));
+  app.route("/", ipoApiRoutes(deps)).route("/", exportRoutes(deps))
+    .route("/", liveRoutes(deps)).route("/", dartApiRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {
