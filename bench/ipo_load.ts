@@ -34,6 +34,7 @@ const app = await startServer("main.ts", [], `http://127.0.0.1:${APP}/health`, {
   HOSTNAME: "127.0.0.1",
   KDESK_KV_PATH: kvPath,
   KDESK_SAMPLE: "on",
+  KDESK_BRIDGE: "off",
   LOG_LEVEL: "warn",
 });
 try {

@@ -27,6 +27,7 @@ const app = await startServer("main.ts", [], `http://127.0.0.1:${APP}/health`, {
   HOSTNAME: "127.0.0.1",
   KDESK_KV_PATH: `${dir}/kv.sqlite`,
   KDESK_SAMPLE: "on",
+  KDESK_BRIDGE: "off",
   LOG_LEVEL: "warn",
 });
 try {
