@@ -33,6 +33,9 @@ const DAY_MS = 86400_000;
 const dash = (ymd: string) => `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6)}`;
 
 /** The touched disclosures grouped by corp, with a version hash of what changed. */
+/** Report names (without bracket prefixes) of the equity-offering filing family. */
+const IPO_FILING = /^(증권신고서\(지분증권\)|투자설명서|증권발행실적보고서|철회신고서)/;
+
 function affected(touched: Disclosure[]): Map<string, string> {
   const byCorp = new Map<string, string[]>();
   for (const d of touched) {
@@ -89,6 +92,12 @@ export async function dartPoll(ctx: JobsContext, scope: RunScope): Promise<void>
     key: `refresh:${corp}:${version}`,
     run_id: scope.run.id,
   }));
+  // New or amended securities filings move IPO deals: one pipeline refresh for all of them.
+  const ipo = touched.filter((d) => IPO_FILING.test(d.base_name));
+  if (ipo.length && ctx.external?.kind_ipo) {
+    const version = shortHash(ipo.map((d) => `${d.rcept_no}|${d.report_nm}`).sort().join("\n"));
+    jobs.push({ kind: "refresh_ipo", reason: "poll", key: `ipo:${version}`, run_id: scope.run.id });
+  }
   scope.enqueued += (await enqueue(ctx, jobs)).length;
   await ctx.kv.set(
     cursorKey,

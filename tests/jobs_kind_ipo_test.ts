@@ -14,6 +14,9 @@ import { getPipelineHeader } from "../lib/store/ipo.ts";
 import { runScheduled } from "../cron/handlers.ts";
 import { buildKindSampleDataset } from "../sample/kind_sample.ts";
 import { startFakeKind } from "./fake/kind_server.ts";
+import { jobsRig } from "./jobs_rig_test.ts";
+import { fixtureKindClient } from "../lib/etl/ipo.ts";
+import { listRuns } from "../lib/store/runs.ts";
 
 Deno.test("[jobs] kind_ipo runs the IPO pipeline as a collection run", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -60,5 +63,40 @@ Deno.test("[jobs] a KIND outage fails the run and keeps the pipeline, partial", 
   } finally {
     await fake.close();
     kv.close();
+  }
+});
+
+Deno.test("[jobs] a poll that finds a new securities filing enqueues one IPO pipeline refresh", async () => {
+  const r = await jobsRig();
+  try {
+    r.ctx.external = {
+      kind_ipo: kindIpoJob(fixtureKindClient(r.kv, buildKindSampleDataset()), r.dart),
+    };
+    r.listen();
+    await runScheduled(r.ctx, "dart_poll", "manual"); // baseline: nothing new
+    r.dataset.filings.push({
+      corp_code: "01358027",
+      corp_name: "누리바이오",
+      stock_code: "389470",
+      corp_cls: "K",
+      report_nm: "증권신고서(지분증권)",
+      rcept_no: "20261120000201",
+      flr_nm: "누리바이오",
+      rcept_dt: "20261120",
+      rm: "",
+    });
+    const run = await runScheduled(r.ctx, "dart_poll", "manual");
+    assert.equal(run.enqueued, 2); // the company refresh and one pipeline refresh
+    await r.drain();
+    const ipoRuns = (await listRuns(r.kv, { job: "kind_ipo" })).filter((x) =>
+      x.trigger === "queue"
+    );
+    assert.equal(ipoRuns.length, 1);
+    assert.equal(ipoRuns[0].status, "SUCCEEDED");
+    // the same filings polled again enqueue nothing
+    const again = await runScheduled(r.ctx, "dart_poll", "manual");
+    assert.equal(again.enqueued, 0);
+  } finally {
+    await r.close();
   }
 });

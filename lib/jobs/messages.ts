@@ -38,7 +38,14 @@ export interface BackfillWindowMsg extends Base {
   end_de: string;
 }
 
-export type JobMessage = RefreshCompanyMsg | RebuildSnapshotMsg | BackfillWindowMsg;
+/** Rebuild the IPO pipeline (KIND + DART) after new securities filings; its own run. */
+export interface RefreshIpoMsg extends Base {
+  kind: "refresh_ipo";
+  /** Why: "poll", "manual". */
+  reason: string;
+}
+
+export type JobMessage = RefreshCompanyMsg | RebuildSnapshotMsg | BackfillWindowMsg | RefreshIpoMsg;
 
 /** The body of a message before `id` and `enqueued_at` are stamped. */
 export type NewJob = JobMessage extends infer M
@@ -51,7 +58,7 @@ export function isJobMessage(v: unknown): v is JobMessage {
   const m = v as Record<string, unknown>;
   return typeof m.id === "string" && typeof m.key === "string" &&
     (m.kind === "refresh_company" || m.kind === "rebuild_snapshot" ||
-      m.kind === "backfill_window");
+      m.kind === "backfill_window" || m.kind === "refresh_ipo");
 }
 
 /** A short stable hash (FNV-1a, 32-bit hex) for message versions. */

@@ -231,6 +231,19 @@ async function runMessage(ctx: JobsContext, msg: JobMessage): Promise<number> {
     case "rebuild_snapshot":
       await rebuildSnapshot(ctx, msg.corp_code);
       return 0;
+    case "refresh_ipo": {
+      const job = ctx.external?.kind_ipo;
+      if (!job) return 0; // no KIND connector here: nothing to refresh
+      const run = await withRun(
+        ctx,
+        { job: "kind_ipo", source: "kind", trigger: "queue" },
+        (s) => job(ctx, s),
+      );
+      if (run.status === "FAILED") {
+        throw new RetryableJobError(`IPO pipeline refresh failed (run ${run.id})`);
+      }
+      return 0; // the run counts its own calls
+    }
     case "backfill_window": {
       const counted = countingDart(ctx.dart);
       const r = await backfillWindow(ctx, counted.dart, msg.bgn_de, msg.end_de);
