@@ -18,6 +18,7 @@ import {
   upsertDisclosures,
 } from "../lib/store/companies.ts";
 import { putCompanySnapshot, SnapshotCache } from "../lib/store/snapshots.ts";
+import { EpochPoll } from "../lib/store/epoch.ts";
 import { fromStored, toStored } from "../lib/store/json.ts";
 import { buildCompanySnapshot } from "../lib/etl/company_snapshot.ts";
 import { withKv } from "./helpers/kv.ts";
@@ -206,6 +207,45 @@ Deno.test("[store] snapshot cache: one read per miss, invalidated by writes and 
       const gz = await body!.gzip();
       assert.equal(gz, await body!.gzip()); // compressed once, then reused
       assert.equal(new TextDecoder().decode(await gunzip(gz)), body!.json);
+    } finally {
+      await cache.close();
+    }
+  }));
+
+Deno.test("[store] epoch poll: a write elsewhere (epoch bump) is seen with one read", () =>
+  withKv(async (kv) => {
+    let changes = 0;
+    const poll = new EpochPoll(kv, keys.snapshotEpoch(), undefined, () => changes++);
+    try {
+      await poll.check(); // first read: nothing to compare with
+      await poll.check();
+      assert.equal(changes, 0);
+      await kv.atomic().sum(keys.snapshotEpoch(), 1n).commit(); // another process writes
+      await poll.check();
+      assert.equal(changes, 1);
+      await poll.check();
+      assert.equal(changes, 1);
+    } finally {
+      poll.stop();
+    }
+  }));
+
+Deno.test("[store] snapshot cache drops entries when the epoch moves (other writers)", () =>
+  withKv(async (kv) => {
+    await putCompanySnapshot(kv, snap("00000001", "2026-11-01T00:00:00.000Z"));
+    const cache = new SnapshotCache(kv, { ttlMs: 60_000, pollMs: 20 });
+    try {
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-01T00:00:00.000Z");
+      await new Promise((r) => setTimeout(r, 60)); // the poll has read the epoch
+      // another process: new snapshot bytes and an epoch bump, no in-process invalidation
+      const other = await toStored(
+        kv,
+        JSON.stringify(snap("00000001", "2026-11-05T00:00:00.000Z")),
+      );
+      await kv.atomic().set(keys.companySnapshot("00000001"), other)
+        .sum(keys.snapshotEpoch(), 1n).commit();
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal((await cache.get("00000001"))?.built_at, "2026-11-05T00:00:00.000Z");
     } finally {
       await cache.close();
     }

@@ -14,6 +14,7 @@ import type { KindData } from "../ipo/kind_rows.ts";
 import type { DealSnapshot, IpoItem, PipelineRow } from "../ipo/model.ts";
 import { gzip } from "./blobs.ts";
 import { fromStored, type StoredJson, toStored } from "./json.ts";
+import { EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
 import { assertCommitted, AtomicBatcher } from "./kv.ts";
 
@@ -165,28 +166,14 @@ export interface PipelineState {
 export class IpoCache {
   #state: Promise<PipelineState | null> | null = null;
   #at = 0;
-  #epoch: string | null = null;
-  #timer?: ReturnType<typeof setInterval>;
+  #poll: EpochPoll;
   static readonly MAX_BODIES = 2_000;
 
   constructor(private kv: Deno.Kv, private opts: { ttlMs?: number; pollMs?: number } = {}) {
     let set = caches.get(kv);
     if (!set) caches.set(kv, set = new Set());
     set.add(this);
-    if (opts.pollMs) {
-      this.#timer = setInterval(() => this.#poll(), opts.pollMs);
-      Deno.unrefTimer(this.#timer as unknown as number);
-    }
-  }
-
-  async #poll(): Promise<void> {
-    try {
-      const v = (await this.kv.get(keys.ipoEpoch())).versionstamp;
-      if (this.#epoch !== null && v !== this.#epoch) this.invalidate();
-      this.#epoch = v;
-    } catch {
-      // KV closed: the TTL still bounds staleness
-    }
+    this.#poll = new EpochPoll(kv, keys.ipoEpoch(), opts.pollMs, () => this.invalidate());
   }
 
   #ready: PipelineState | null = null;
@@ -198,7 +185,7 @@ export class IpoCache {
     const p = (async () => {
       const epoch = (await this.kv.get(keys.ipoEpoch())).versionstamp;
       const got = await getPipeline(this.kv);
-      this.#epoch = epoch;
+      this.#poll.set(epoch);
       const state = got ? { ...got, bodies: new Map(), deals: new Map() } : null;
       if (gen === this.#gen) this.#ready = state;
       return state;
@@ -224,7 +211,7 @@ export class IpoCache {
       this.#at = Date.now();
       const current = this.#state;
       this.kv.get(keys.ipoEpoch()).then((e) => {
-        if (e.versionstamp !== this.#epoch && this.#state === current) this.#load();
+        if (e.versionstamp !== this.#poll.epoch && this.#state === current) this.#load();
       }).catch(() => {});
     }
     return this.#state;
@@ -258,7 +245,7 @@ export class IpoCache {
   }
 
   close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#poll.stop();
     caches.get(this.kv)?.delete(this);
     return Promise.resolve();
   }

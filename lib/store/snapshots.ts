@@ -12,6 +12,7 @@
  */
 import type { CompanySnapshot } from "../etl/schemas.ts";
 import { gzip } from "./blobs.ts";
+import { EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
 import { fromStored, type StoredJson, toStored } from "./json.ts";
 import { assertCommitted } from "./kv.ts";
@@ -90,8 +91,7 @@ export interface SnapshotBody {
 /** A read-through, size-bounded in-memory cache of company snapshots. */
 export class SnapshotCache {
   #entries = new Map<string, Entry>();
-  #timer?: ReturnType<typeof setInterval>;
-  #epoch: string | null = null;
+  #poll: EpochPoll;
 
   constructor(
     private kv: Deno.Kv,
@@ -100,24 +100,11 @@ export class SnapshotCache {
     let set = caches.get(kv);
     if (!set) caches.set(kv, set = new Set());
     set.add(this);
-    if (opts.pollMs) {
-      this.#timer = setInterval(() => this.#poll(), opts.pollMs);
-      Deno.unrefTimer(this.#timer as unknown as number);
-    }
+    this.#poll = new EpochPoll(kv, keys.snapshotEpoch(), opts.pollMs, () => this.#entries.clear());
   }
 
   #now(): number {
     return this.opts.now?.() ?? Date.now();
-  }
-
-  async #poll(): Promise<void> {
-    try {
-      const v = (await this.kv.get(keys.snapshotEpoch())).versionstamp;
-      if (this.#epoch !== null && v !== this.#epoch) this.#entries.clear();
-      this.#epoch = v;
-    } catch {
-      // KV closed or unreachable: the TTL still bounds staleness
-    }
   }
 
   async #load(corpCode: string): Promise<Entry | null> {
@@ -165,7 +152,7 @@ export class SnapshotCache {
 
   /** Stops the epoch poll and detaches from the store. */
   close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#poll.stop();
     caches.get(this.kv)?.delete(this);
     return Promise.resolve();
   }
