@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { syncCorpMaster } from "../lib/etl/dart_collect.ts";
 import { kstYmd } from "../lib/etl/company.ts";
 import type { Disclosure } from "../lib/etl/schemas.ts";
 import { mergeCounting, normalizeRows } from "../lib/jobs/backfill.ts";
@@ -167,6 +168,28 @@ export async function dartFinancialsWeekly(ctx: JobsContext, scope: RunScope): P
   scope.enqueued += (await enqueue(ctx, jobs)).length;
 }
 
+/**
+ * The corp master (Sunday 01:00 KST): corpCode.xml, one call; only changed rows are written.
+ * Rows that fail validation are skipped and reported as a WARN issue.
+ */
+export async function dartCorpMaster(ctx: JobsContext, scope: RunScope): Promise<void> {
+  const r = await syncCorpMaster(ctx.kv, scope.dart);
+  scope.counts.fetched += r.total + r.invalid;
+  scope.counts.new += r.added;
+  scope.counts.changed += r.changed + r.removed;
+  scope.detail.removed = r.removed;
+  if (r.invalid) {
+    scope.issues.push({
+      code: "INVALID_ROWS",
+      severity: "WARN",
+      source: "dart",
+      subject: "dart/corpCode.xml",
+      message: `${r.invalid} corpCode.xml rows failed validation and were skipped`,
+      run_id: scope.run.id,
+    });
+  }
+}
+
 /** Probes every configured source; a failed probe is a WARN issue of this run. */
 export async function sourceHealthJob(ctx: JobsContext, scope: RunScope): Promise<void> {
   for (const p of ctx.probes) {
@@ -192,6 +215,7 @@ const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
   dart_poll: { source: "dart", body: dartPoll },
   dart_daily: { source: "dart", body: (c, s) => dartDaily(c, s) },
   dart_financials_weekly: { source: "dart", body: dartFinancialsWeekly },
+  dart_corp_master: { source: "dart", body: dartCorpMaster },
   source_health: { source: "all", body: sourceHealthJob },
   kind_ipo: { source: "kind" },
   krx_daily: { source: "krx" },

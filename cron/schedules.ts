@@ -16,6 +16,7 @@ export type JobName =
   | "dart_poll_hourly"
   | "dart_daily"
   | "dart_financials_weekly"
+  | "dart_corp_master_weekly"
   | "kind_ipo_early"
   | "kind_ipo_late"
   | "krx_daily"
@@ -26,6 +27,7 @@ export type HandlerName =
   | "dart_poll"
   | "dart_daily"
   | "dart_financials_weekly"
+  | "dart_corp_master"
   | "kind_ipo"
   | "krx_daily"
   | "source_health";
@@ -89,6 +91,13 @@ export const SCHEDULES: readonly Schedule[] = [
     handler: "dart_financials_weekly",
     cron: "0 17 * * 6",
     kst: "일요일 02:00 (재무제표 주간 갱신)",
+    source: "dart",
+  },
+  {
+    name: "dart_corp_master_weekly",
+    handler: "dart_corp_master",
+    cron: "0 16 * * 6",
+    kst: "일요일 01:00 (고유번호 마스터 corpCode.xml 갱신)",
     source: "dart",
   },
   {

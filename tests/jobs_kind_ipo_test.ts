@@ -17,6 +17,7 @@ import { startFakeKind } from "./fake/kind_server.ts";
 import { jobsRig } from "./jobs_rig_test.ts";
 import { fixtureKindClient } from "../lib/etl/ipo.ts";
 import { listRuns } from "../lib/store/runs.ts";
+import { searchCorps } from "../lib/store/corps.ts";
 
 Deno.test("[jobs] kind_ipo runs the IPO pipeline as a collection run", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -96,6 +97,38 @@ Deno.test("[jobs] a poll that finds a new securities filing enqueues one IPO pip
     // the same filings polled again enqueue nothing
     const again = await runScheduled(r.ctx, "dart_poll", "manual");
     assert.equal(again.enqueued, 0);
+  } finally {
+    await r.close();
+  }
+});
+
+Deno.test("[jobs] the weekly corp-master sync writes only what changed and counts its call", async () => {
+  const r = await jobsRig({ sample: false });
+  try {
+    const first = await runScheduled(r.ctx, "dart_corp_master", "manual");
+    assert.equal(first.status, "SUCCEEDED", JSON.stringify(first));
+    assert.equal(first.api_calls, 1);
+    assert.equal(first.counts.new, r.dataset.corps.length);
+    // a rename and a new filer arrive; the next sync writes exactly those
+    r.dataset.corps[0] = {
+      ...r.dataset.corps[0],
+      corp_name: "새이름전자",
+      modify_date: "20261121",
+    };
+    r.dataset.corps.push({
+      corp_code: "09999999",
+      corp_name: "신규등록(주)",
+      corp_eng_name: "",
+      stock_code: "",
+      modify_date: "20261121",
+    });
+    const second = await runScheduled(r.ctx, "dart_corp_master", "manual");
+    assert.equal(second.counts.new, 1);
+    assert.equal(second.counts.changed, 1);
+    assert.equal(
+      (await searchCorps(r.kv, "새이름전자", 1))[0]?.corp_code,
+      r.dataset.corps[0].corp_code,
+    );
   } finally {
     await r.close();
   }

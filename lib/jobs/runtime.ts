@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { CorpCodeApi } from "../etl/dart_collect.ts";
 import { type DartApi, type EtlContext, refreshCompany } from "../etl/company.ts";
 import { buildCompanySnapshot } from "../etl/company_snapshot.ts";
 import type { CircuitBreaker } from "../http/breaker.ts";
@@ -37,7 +38,7 @@ import { type Metrics, metrics as globalMetrics } from "./metrics.ts";
 import { checkFinancialTotals, type NewIssue } from "./quality.ts";
 
 /** The DART calls jobs make (implemented by `DartClient`). */
-export interface JobsDart extends DartApi {
+export interface JobsDart extends DartApi, CorpCodeApi {
   listAll(params: {
     corp_code?: string;
     bgn_de: string;
@@ -94,6 +95,7 @@ export function countingDart(dart: JobsDart): { dart: JobsDart; calls: () => num
     singleAcntAll: one((p) => dart.singleAcntAll(p)),
     singleIndx: one((p) => dart.singleIndx(p)),
     list: one((p) => dart.list(p)),
+    corpCodes: one(() => dart.corpCodes()),
     listAll: async (p) => {
       const r = await dart.listAll(p);
       n += r.calls;
