@@ -24,16 +24,14 @@ import {
   dartXmlStatusBody,
   type FixtureFetchOptions,
 } from "../../lib/sources/dart/fixture_fetch.ts";
+import { type CommonFault, commonFault, FaultTable, serveLoopback } from "./loopback.ts";
 
 /** One injectable fault. */
 export type DartFault =
   & (
-    | { kind: "timeout" }
-    | { kind: "status"; status: number; body?: string }
+    | CommonFault
     | { kind: "dart"; status: string; message?: string }
-    | { kind: "body"; body: string | Uint8Array; contentType?: string; status?: number }
     | { kind: "xml-error"; status?: string; message?: string }
-    | { kind: "delay"; ms: number }
   )
   & { times?: number };
 
@@ -63,87 +61,36 @@ const endpointOf = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 /** Starts the fake server on `127.0.0.1` with an OS-assigned port. */
 export async function startFakeDart(opts: FakeDartOptions): Promise<FakeDart> {
   const fixture = createFixtureFetch(opts.dataset, { today: opts.today });
-  const faults = new Map<string, { fault: DartFault; left: number }>();
-  const setFault = (path: string, fault: DartFault | null) => {
-    const ep = endpointOf(path);
-    if (fault === null) faults.delete(ep);
-    else faults.set(ep, { fault, left: fault.times ?? Infinity });
-  };
+  const faults = new FaultTable<DartFault>();
+  const setFault = (path: string, fault: DartFault | null) => faults.set(endpointOf(path), fault);
   for (const [p, f] of Object.entries(opts.faults ?? {})) setFault(p, f);
-
   const calls: URL[] = [];
-  const pending = new Set<() => void>();
-  const closing = new AbortController();
 
-  const handler = async (req: Request): Promise<Response> => {
+  const server = await serveLoopback(async (req, server) => {
     const url = new URL(req.url);
     calls.push(url);
     await opts.onRequest?.(url, calls.length);
     const ep = endpointOf(url.pathname);
-    const zipEndpoint = ep.endsWith(".xml");
-    const slot = faults.get(ep);
-    if (slot && slot.left > 0) {
-      slot.left--;
-      const f = slot.fault;
-      switch (f.kind) {
-        case "timeout":
-          return await new Promise<Response>((resolve) => {
-            const done = () => {
-              pending.delete(done);
-              resolve(new Response("closed", { status: 503 }));
-            };
-            // Held until close(): `req.signal` would also fire on normal responses (Deno's
-            // legacy abort behaviour, which warns), so it is not used.
-            pending.add(done);
-            if (closing.signal.aborted) done();
-          });
-        case "status":
-          return new Response(
-            f.body ??
-              `<!DOCTYPE html><html><head><title>${f.status} Error</title></head><body><h1>${f.status}</h1></body></html>`,
-            { status: f.status, headers: { "content-type": "text/html;charset=UTF-8" } },
-          );
-        case "dart":
-          return zipEndpoint
-            ? new Response(dartXmlStatusBody(f.status, f.message), {
-              headers: { "content-type": "application/xml;charset=UTF-8" },
-            })
-            : new Response(dartJsonStatusBody(f.status, f.message), {
-              headers: { "content-type": "application/json;charset=UTF-8" },
-            });
-        case "body":
-          return new Response(f.body as BodyInit, {
-            status: f.status ?? 200,
-            headers: { "content-type": f.contentType ?? "application/json;charset=UTF-8" },
-          });
-        case "xml-error":
-          return new Response(dartXmlStatusBody(f.status ?? "014", f.message), {
-            headers: { "content-type": "application/xml;charset=UTF-8" },
-          });
-        case "delay":
-          await new Promise((r) => setTimeout(r, f.ms));
-          break;
-      }
+    const f = faults.take(ep);
+    if (f?.kind === "dart") {
+      return ep.endsWith(".xml") // ZIP endpoints answer with the XML <result> body
+        ? new Response(dartXmlStatusBody(f.status, f.message), {
+          headers: { "content-type": "application/xml;charset=UTF-8" },
+        })
+        : new Response(dartJsonStatusBody(f.status, f.message), {
+          headers: { "content-type": "application/json;charset=UTF-8" },
+        });
+    }
+    if (f?.kind === "xml-error") {
+      return new Response(dartXmlStatusBody(f.status ?? "014", f.message), {
+        headers: { "content-type": "application/xml;charset=UTF-8" },
+      });
+    }
+    if (f) {
+      const res = await commonFault(f, server, "application/json;charset=UTF-8");
+      if (res) return res;
     }
     return await fixture(url);
-  };
-
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: closing.signal,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, handler);
-  const addr = await listening.promise;
-  return {
-    url: `http://127.0.0.1:${addr.port}/api`,
-    calls,
-    setFault,
-    close: async () => {
-      closing.abort();
-      for (const done of [...pending]) done();
-      await server.finished;
-    },
-  };
+  });
+  return { url: `${server.origin}/api`, calls, setFault, close: server.close };
 }

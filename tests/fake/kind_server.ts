@@ -19,17 +19,10 @@ import {
   type KindDataset,
   kindErrorPage,
 } from "../../lib/sources/kind/fixture_fetch.ts";
+import { type CommonFault, commonFault, FaultTable, serveLoopback } from "./loopback.ts";
 
 /** One injectable fault. */
-export type KindFault =
-  & (
-    | { kind: "timeout" }
-    | { kind: "status"; status: number; body?: string }
-    | { kind: "maintenance" }
-    | { kind: "body"; body: string | Uint8Array; contentType?: string; status?: number }
-    | { kind: "delay"; ms: number }
-  )
-  & { times?: number };
+export type KindFault = (CommonFault | { kind: "maintenance" }) & { times?: number };
 
 /** One request as received. */
 export interface KindCall {
@@ -66,56 +59,28 @@ const SCREEN_BY_PATH: [string, string][] = [
 /** Starts the fake server on `127.0.0.1` with an OS-assigned port. */
 export async function startFakeKind(opts: FakeKindOptions): Promise<FakeKind> {
   const fixture = createKindFixtureFetch(opts.dataset);
-  const faults = new Map<string, { fault: KindFault; left: number }>();
-  const setFault = (screen: string, fault: KindFault | null) => {
-    if (fault === null) faults.delete(screen);
-    else faults.set(screen, { fault, left: fault.times ?? Infinity });
-  };
+  const faults = new FaultTable<KindFault>();
+  const setFault = (screen: string, fault: KindFault | null) => faults.set(screen, fault);
   for (const [s, f] of Object.entries(opts.faults ?? {})) setFault(s, f);
   const calls: KindCall[] = [];
-  const pending = new Set<() => void>();
-  const closing = new AbortController();
 
-  const handler = async (req: Request): Promise<Response> => {
+  const server = await serveLoopback(async (req, server) => {
     const url = new URL(req.url);
     const bodyText = req.method === "POST" ? await req.text() : "";
     const form = new URLSearchParams(url.search);
     for (const [k, v] of new URLSearchParams(bodyText)) form.set(k, v);
     calls.push({ method: req.method, url, form, headers: req.headers });
     const screen = SCREEN_BY_PATH.find(([p]) => url.pathname.endsWith(p))?.[1] ?? "";
-    const slot = faults.get(screen);
-    if (slot && slot.left > 0 && !(form.get("method") ?? "").endsWith("Main")) {
-      slot.left--;
-      const f = slot.fault;
-      switch (f.kind) {
-        case "timeout":
-          return await new Promise<Response>((resolve) => {
-            const done = () => {
-              pending.delete(done);
-              resolve(new Response("closed", { status: 503 }));
-            };
-            pending.add(done);
-            if (closing.signal.aborted) done();
-          });
-        case "status":
-          return new Response(
-            f.body ??
-              `<!DOCTYPE html><html><head><title>${f.status} Error</title></head><body><h1>${f.status}</h1></body></html>`,
-            { status: f.status, headers: { "content-type": "text/html;charset=UTF-8" } },
-          );
-        case "maintenance":
-          return new Response(kindErrorPage(), {
-            headers: { "content-type": "text/html;charset=UTF-8" },
-          });
-        case "body":
-          return new Response(f.body as BodyInit, {
-            status: f.status ?? 200,
-            headers: { "content-type": f.contentType ?? "text/html;charset=UTF-8" },
-          });
-        case "delay":
-          await new Promise((r) => setTimeout(r, f.ms));
-          break;
-      }
+    // Main pages (the Referer warm-up) are never faulted: only the data (Sub) requests.
+    const f = (form.get("method") ?? "").endsWith("Main") ? null : faults.take(screen);
+    if (f?.kind === "maintenance") {
+      return new Response(kindErrorPage(), {
+        headers: { "content-type": "text/html;charset=UTF-8" },
+      });
+    }
+    if (f) {
+      const res = await commonFault(f, server, "text/html;charset=UTF-8");
+      if (res) return res;
     }
     return await fixture(
       new Request(req.url, {
@@ -124,24 +89,6 @@ export async function startFakeKind(opts: FakeKindOptions): Promise<FakeKind> {
         body: bodyText || undefined,
       }),
     );
-  };
-
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: closing.signal,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, handler);
-  const addr = await listening.promise;
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    calls,
-    setFault,
-    close: async () => {
-      closing.abort();
-      for (const done of [...pending]) done();
-      await server.finished;
-    },
-  };
+  });
+  return { url: server.origin, calls, setFault, close: server.close };
 }
