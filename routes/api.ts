@@ -21,6 +21,7 @@ import { corpCodeByStock, getCorp, searchCorps } from "../lib/store/corps.ts";
 import { type AppDeps, ensureSnapshot } from "./deps.ts";
 import { exportRoutes } from "./export.ts";
 import { ipoApiRoutes } from "./ipo.ts";
+import { sendEncoded } from "./encoded.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const CORP_CODE = /^\d{8}$/;
@@ -125,14 +126,6 @@ const searchRoute = createRoute({
   },
 });
 
-// Tuple arrays: measured ~1.4x faster than header objects on Deno.serve's response path.
-const JSON_HEADERS: [string, string][] = [
-  ["content-type", "application/json; charset=utf-8"],
-  ["vary", "accept-encoding"],
-  ["x-content-type-options", "nosniff"],
-];
-const GZIP_HEADERS: [string, string][] = [...JSON_HEADERS, ["content-encoding", "gzip"]];
-
 type Input<R extends RouteConfig> = {
   query: R["request"] extends { query: infer Q extends z.ZodType } ? z.infer<Q>
     : Record<string, never>;
@@ -185,10 +178,7 @@ export function snapshotHandler(deps: AppDeps) {
     }
     const body = await ensureSnapshot(deps, corp) ? await deps.snapshots.body(corp) : null;
     if (!body) return problem(404, `No snapshot for corp_code ${corp}`, { instance: path });
-    if (/\bgzip\b/.test(acceptEncoding)) {
-      return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
-    }
-    return new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+    return await sendEncoded(body, acceptEncoding);
   };
 }
 

@@ -13,6 +13,7 @@ import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/
 import { encoded, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
 import { get } from "./api.ts";
 import type { AppDeps } from "./deps.ts";
+import { GZIP_HEADERS, JSON_HEADERS, sendEncoded, wantsGzip } from "./encoded.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const problemContent = { "application/problem+json": { schema: Problem } };
@@ -100,12 +101,6 @@ const dealRoute = createRoute({
   },
 });
 
-const JSON_HEADERS: [string, string][] = [
-  ["content-type", "application/json; charset=utf-8"],
-  ["vary", "accept-encoding"],
-  ["x-content-type-options", "nosniff"],
-];
-const GZIP_HEADERS: [string, string][] = [...JSON_HEADERS, ["content-encoding", "gzip"]];
 /** Below this size gzip costs more than it saves. */
 const GZIP_MIN = 1024;
 
@@ -135,16 +130,6 @@ export function pipelinePage(s: PipelineState, q: PipelineQuery, offset: number)
   };
 }
 
-async function send(
-  body: { bytes: Uint8Array; gzip(): Promise<Uint8Array> },
-  acceptEncoding: string,
-) {
-  if (body.bytes.length >= GZIP_MIN && /\bgzip\b/.test(acceptEncoding)) {
-    return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
-  }
-  return new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
-}
-
 /** The IPO API sub-app. */
 export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
@@ -161,19 +146,20 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
     const hit = cache.peek()?.bodies.get(key);
     if (hit) {
       const ae = c.req.header("accept-encoding") ?? "";
-      const gz = hit.bytes.length >= GZIP_MIN && /\bgzip\b/.test(ae);
-      if (!gz) return new Response(hit.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+      if (!wantsGzip(hit, ae, GZIP_MIN)) {
+        return new Response(hit.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+      }
       if (hit.gzipped) {
         return new Response(hit.gzipped as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
       }
-      return send(hit, ae);
+      return sendEncoded(hit, ae, GZIP_MIN);
     }
     return miss(c, key);
   });
   const miss = async (c: Context, key: string): Promise<Response> => {
     const s = await cache.state();
     const cached = s?.bodies.get(key);
-    if (cached) return send(cached, c.req.header("accept-encoding") ?? "");
+    if (cached) return sendEncoded(cached, c.req.header("accept-encoding") ?? "", GZIP_MIN);
     const q = PipelineQuery.safeParse(c.req.query());
     if (!q.success) return zodProblem(q.error, c.req.path);
     const offset = q.data.cursor ? decodeCursor(q.data.cursor) : 0;
@@ -189,7 +175,7 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
     const body = encoded(JSON.stringify(pipelinePage(s, q.data, offset)));
     if (s.bodies.size >= IpoCache.MAX_BODIES) s.bodies.clear();
     s.bodies.set(key, body);
-    return send(body, c.req.header("accept-encoding") ?? "");
+    return sendEncoded(body, c.req.header("accept-encoding") ?? "", GZIP_MIN);
   };
 
   get(app, dealRoute, async (c, { params }) => {
@@ -197,7 +183,7 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
     if (!body) {
       return problem(404, `No IPO deal ${params.pipeline_id}`, { instance: c.req.path });
     }
-    return send(body, c.req.header("accept-encoding") ?? "");
+    return sendEncoded(body, c.req.header("accept-encoding") ?? "", GZIP_MIN);
   });
   return app;
 }

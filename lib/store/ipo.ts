@@ -12,9 +12,11 @@
 import type { SourceStatus } from "../etl/schemas.ts";
 import type { KindData } from "../ipo/kind_rows.ts";
 import type { DealSnapshot, IpoItem, PipelineRow } from "../ipo/model.ts";
-import { gzip } from "./blobs.ts";
 import { fromStored, type StoredJson, toStored } from "./json.ts";
 import { EpochPoll } from "./epoch.ts";
+import { encoded, type EncodedBody } from "./json.ts";
+
+export { encoded, type EncodedBody };
 import { keys } from "./keys.ts";
 import { assertCommitted, AtomicBatcher } from "./kv.ts";
 
@@ -142,14 +144,6 @@ export async function getKindState(kv: Deno.Kv): Promise<{ at: string; data: Kin
 
 const caches = new WeakMap<Deno.Kv, Set<IpoCache>>();
 
-/** A response body encoded once: UTF-8 bytes and a gzip copy made on first demand. */
-export interface EncodedBody {
-  bytes: Uint8Array;
-  gzip(): Promise<Uint8Array>;
-  /** The gzip copy once it has been made. */
-  gzipped?: Uint8Array;
-}
-
 /** The loaded pipeline: header, rows, and per-query encoded bodies. */
 export interface PipelineState {
   header: PipelineHeader;
@@ -249,20 +243,4 @@ export class IpoCache {
     caches.get(this.kv)?.delete(this);
     return Promise.resolve();
   }
-}
-
-/** Encodes a JSON text once, with a lazily made gzip copy. */
-export function encoded(json: string): EncodedBody & { json: string } {
-  const bytes = new TextEncoder().encode(json);
-  let gz: Promise<Uint8Array> | undefined;
-  const body: EncodedBody & { json: string } = {
-    json,
-    bytes,
-    gzip: () =>
-      gz ??= gzip(bytes).then((g) => {
-        body.gzipped = g;
-        return g;
-      }),
-  };
-  return body;
 }

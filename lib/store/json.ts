@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { getBlob, putBlob } from "./blobs.ts";
+import { getBlob, gzip, putBlob } from "./blobs.ts";
 
 /** Inline limit, leaving headroom under 65,536 bytes for KV's own encoding. */
 export const INLINE_LIMIT = 60_000;
@@ -35,4 +35,28 @@ export async function fromStored(kv: Deno.Kv, v: StoredJson): Promise<string> {
   const bytes = await getBlob(kv, v.blob);
   if (!bytes) throw new Error(`stored JSON blob ${v.blob} is missing`);
   return dec.decode(bytes);
+}
+
+/** A response body encoded once: UTF-8 bytes and a gzip copy made on first demand. */
+export interface EncodedBody {
+  bytes: Uint8Array;
+  gzip(): Promise<Uint8Array>;
+  /** The gzip copy once it has been made. */
+  gzipped?: Uint8Array;
+}
+
+/** Encodes a JSON text once, with a lazily made gzip copy. */
+export function encoded(json: string): EncodedBody & { json: string } {
+  const bytes = new TextEncoder().encode(json);
+  let gz: Promise<Uint8Array> | undefined;
+  const body: EncodedBody & { json: string } = {
+    json,
+    bytes,
+    gzip: () =>
+      gz ??= gzip(bytes).then((g) => {
+        body.gzipped = g;
+        return g;
+      }),
+  };
+  return body;
 }

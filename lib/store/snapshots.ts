@@ -11,10 +11,9 @@
  * @module
  */
 import type { CompanySnapshot } from "../etl/schemas.ts";
-import { gzip } from "./blobs.ts";
 import { EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
-import { fromStored, type StoredJson, toStored } from "./json.ts";
+import { encoded, type EncodedBody, fromStored, type StoredJson, toStored } from "./json.ts";
 import { assertCommitted } from "./kv.ts";
 
 export interface SnapshotIndexEntry {
@@ -73,19 +72,13 @@ export async function listSnapshotCorps(kv: Deno.Kv, limit = 100): Promise<Snaps
   return out.sort((a, b) => a.corp_name.localeCompare(b.corp_name, "ko"));
 }
 
+/** A snapshot ready to send: UTF-8 JSON bytes, and a gzip copy made once on demand. */
+export type SnapshotBody = EncodedBody & { json: string };
+
 interface Entry {
-  json: string;
-  bytes: Uint8Array;
-  gz?: Promise<Uint8Array>;
+  body: SnapshotBody;
   doc?: CompanySnapshot;
   at: number;
-}
-
-/** A snapshot ready to send: UTF-8 JSON bytes, and a gzip copy made once on demand. */
-export interface SnapshotBody {
-  json: string;
-  bytes: Uint8Array;
-  gzip(): Promise<Uint8Array>;
 }
 
 /** A read-through, size-bounded in-memory cache of company snapshots. */
@@ -116,7 +109,7 @@ export class SnapshotCache {
       this.#entries.delete(corpCode);
       return null;
     }
-    const entry: Entry = { json, bytes: new TextEncoder().encode(json), at: this.#now() };
+    const entry: Entry = { body: encoded(json), at: this.#now() };
     const max = this.opts.maxEntries ?? 5_000;
     if (this.#entries.size >= max) {
       const oldest = this.#entries.keys().next().value;
@@ -132,16 +125,14 @@ export class SnapshotCache {
    * once on the first request that accepts it.
    */
   async body(corpCode: string): Promise<SnapshotBody | null> {
-    const e = await this.#load(corpCode);
-    if (!e) return null;
-    return { json: e.json, bytes: e.bytes, gzip: () => e.gz ??= gzip(e.bytes) };
+    return (await this.#load(corpCode))?.body ?? null;
   }
 
   /** The parsed snapshot. */
   async get(corpCode: string): Promise<CompanySnapshot | null> {
     const e = await this.#load(corpCode);
     if (!e) return null;
-    return e.doc ??= JSON.parse(e.json) as CompanySnapshot;
+    return e.doc ??= JSON.parse(e.body.json) as CompanySnapshot;
   }
 
   /** Drops one entry, or all when no code is given. */
