@@ -99,6 +99,36 @@ export const keys = {
   /** Last KIND rows read, kept so a later KIND failure can still rebuild from them. */
   ipoKindState: () => ["ipo_kind_state"] as const,
 
+  // --- KRX market data (lib/store/market.ts) ---
+  /** One instrument (StoredInstrument), by short code. */
+  instrument: (code: string) => ["krx_instrument", code] as const,
+  instrumentPrefix: () => ["krx_instrument"] as const,
+  /** ISIN → short code. */
+  instrumentByIsin: (isin: string) => ["krx_instrument_by_isin", isin] as const,
+  /** One instrument's daily bars of one calendar year, packed columns (Uint8Array). */
+  barYear: (code: string, year: number) => ["krx_bars", code, year] as const,
+  barYearPrefix: (code: string) => ["krx_bars", code] as const,
+  /** One market's cross-section of one day: DayMeta pointing at a packed blob. */
+  barDay: (date: string, market: string) => ["krx_day", date, market] as const,
+  barDayPrefix: () => ["krx_day"] as const,
+  /** Index identity (IndexMeta), by index code. */
+  indexMeta: (indexCode: string) => ["krx_index", indexCode] as const,
+  indexMetaPrefix: () => ["krx_index"] as const,
+  /** One index's bars of one calendar year, packed columns. */
+  indexYear: (indexCode: string, year: number) => ["krx_index_bars", indexCode, year] as const,
+  /** Investor flows of one market-day. */
+  investorFlow: (market: string, date: string) => ["krx_flow", market, date] as const,
+  investorFlowPrefix: (market: string) => ["krx_flow", market] as const,
+  /** What the collector saw for a day (holiday, counts, run). */
+  krxDayStatus: (date: string) => ["krx_day_status", date] as const,
+  krxDayStatusPrefix: () => ["krx_day_status"] as const,
+  /** Bumped on every market-data write; readers poll it to drop caches. */
+  marketEpoch: () => ["market_epoch"] as const,
+
+  // --- backtest exports (lib/export/backtest.ts) ---
+  exportJob: (id: string) => ["export_job", id] as const,
+  exportJobPrefix: () => ["export_job"] as const,
+
   // --- operations ---
   rateWindow: (bucket: string, window: string) => ["rate", bucket, window] as const,
   sourceHealth: (source: string) => ["source_health", source] as const,

@@ -1,0 +1,612 @@
+/**
+ * KRX market data in KV, laid out for 2,700 stocks × 10 years:
+ *
+ * - **Series**: one KV value per (instrument, calendar year) — the year's bars as packed
+ *   columns (dates as `Int32` `yyyymmdd`, the {@linkcode BAR_FIELDS} as `Float64`, `NaN` =
+ *   null). About 21 KB for 250 days, under KV's 64 KiB value limit. A 10-year series is one
+ *   `getMany` of 10 keys.
+ * - **Cross-section**: one packed blob per (day, market) — codes plus the same columns — so a
+ *   whole market on one day is one blob read.
+ * - Index bars are packed per (index, year) the same way; instruments, investor flows and day
+ *   statuses are small JSON records.
+ *
+ * Writes merge by date (a re-collected day replaces its bars) and report what changed, so a
+ * re-run of a day writes nothing new. Every write bumps the market epoch.
+ *
+ * @module
+ */
+import {
+  BAR_FIELDS,
+  type DailyBar,
+  INDEX_FIELDS,
+  type IndexBar,
+  type IndexSeries,
+  type Instrument,
+  type InvestorFlow,
+  type KrxMarket,
+} from "../market/model.ts";
+import { getBlob, putBlob } from "./blobs.ts";
+import { keys } from "./keys.ts";
+import { assertCommitted, AtomicBatcher, listAll } from "./kv.ts";
+
+// ---------------------------------------------------------------------------------------
+// Packed columns
+// ---------------------------------------------------------------------------------------
+
+/** Decoded packed columns: `dates` (yyyymmdd ints) and/or `labels`, and numeric columns. */
+export interface Packed {
+  dates: Int32Array;
+  labels: string[];
+  cols: Float64Array[];
+}
+
+const MAGIC = 0x4b42_5031; // "KBP1"
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Packs columns into bytes (header, dates, labels, padding, Float64 columns). */
+export function pack(
+  p: { dates?: ArrayLike<number>; labels?: string[]; cols: ArrayLike<number>[] },
+): Uint8Array {
+  const n = p.cols[0]?.length ?? p.dates?.length ?? p.labels?.length ?? 0;
+  const dates = p.dates ?? [];
+  const labelBytes = p.labels ? enc.encode(p.labels.join("\n")) : new Uint8Array(0);
+  const head = 20;
+  const datesOff = head;
+  const labelsOff = datesOff + dates.length * 4;
+  const colsOff = Math.ceil((labelsOff + labelBytes.length) / 8) * 8;
+  const total = colsOff + p.cols.length * n * 8;
+  const buf = new ArrayBuffer(total);
+  const dv = new DataView(buf);
+  dv.setUint32(0, MAGIC);
+  dv.setUint32(4, n);
+  dv.setUint32(8, dates.length);
+  dv.setUint32(12, labelBytes.length);
+  dv.setUint32(16, p.cols.length);
+  new Int32Array(buf, datesOff, dates.length).set(dates);
+  new Uint8Array(buf, labelsOff, labelBytes.length).set(labelBytes);
+  for (let c = 0; c < p.cols.length; c++) {
+    const col = p.cols[c];
+    if (col.length !== n) throw new RangeError(`column ${c} has ${col.length} rows, not ${n}`);
+    new Float64Array(buf, colsOff + c * n * 8, n).set(col);
+  }
+  return new Uint8Array(buf);
+}
+
+/** Reverses {@linkcode pack}. Throws on bytes that are not a pack. */
+export function unpack(bytes: Uint8Array): Packed {
+  // Typed-array views need aligned offsets: copy when the input is not 8-aligned.
+  const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.byteLength < 20 || dv.getUint32(0) !== MAGIC) throw new Error("not a packed column set");
+  const n = dv.getUint32(4);
+  const nd = dv.getUint32(8);
+  const nl = dv.getUint32(12);
+  const nc = dv.getUint32(16);
+  const datesOff = 20;
+  const labelsOff = datesOff + nd * 4;
+  const colsOff = Math.ceil((labelsOff + nl) / 8) * 8;
+  if (colsOff + nc * n * 8 > b.byteLength) throw new Error("packed column set is truncated");
+  const dates = new Int32Array(b.buffer, b.byteOffset + datesOff, nd);
+  const labels = nl ? dec.decode(b.subarray(labelsOff, labelsOff + nl)).split("\n") : [];
+  const cols: Float64Array[] = [];
+  for (let c = 0; c < nc; c++) {
+    cols.push(new Float64Array(b.buffer, b.byteOffset + colsOff + c * n * 8, n));
+  }
+  return { dates, labels, cols };
+}
+
+/** `YYYY-MM-DD` → 20240104. */
+export const ymdInt = (date: string) =>
+  Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+/** 20240104 → `YYYY-MM-DD`. */
+export function intYmd(n: number): string {
+  const s = String(n);
+  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+}
+const nz = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
+const nn = (v: number) => (Number.isNaN(v) ? null : v);
+const sameNum = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+// ---------------------------------------------------------------------------------------
+// Series (per instrument or index, per year)
+// ---------------------------------------------------------------------------------------
+
+/** A time series in columns: `dates` ascending (yyyymmdd) and one array per field. */
+export interface Columns<F extends string> {
+  dates: Int32Array;
+  cols: Record<F, Float64Array>;
+}
+
+function packSeries<F extends string>(
+  fields: readonly F[],
+  rows: Map<number, Float64Array>,
+): Uint8Array {
+  const dates = [...rows.keys()].sort((a, b) => a - b);
+  const cols = fields.map((_, f) => Float64Array.from(dates, (d) => rows.get(d)![f]));
+  return pack({ dates, cols });
+}
+
+function seriesRows(p: Packed): Map<number, Float64Array> {
+  const out = new Map<number, Float64Array>();
+  for (let i = 0; i < p.dates.length; i++) {
+    out.set(p.dates[i], Float64Array.from(p.cols, (c) => c[i]));
+  }
+  return out;
+}
+
+/** Counts of a merge: rows added, rows whose values changed, rows already identical. */
+export interface MergeCounts {
+  new: number;
+  changed: number;
+  unchanged: number;
+}
+
+/**
+ * Merges rows (by series id and date) into the per-year packs: one read and at most one
+ * write per (series, year). Returns what changed.
+ */
+async function mergeSeries(
+  kv: Deno.Kv,
+  keyOf: (id: string, year: number) => Deno.KvKey,
+  fields: readonly string[],
+  rows: Map<string, Map<number, Float64Array>>,
+): Promise<MergeCounts> {
+  const counts: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
+  const groups: { id: string; year: number; rows: [number, Float64Array][] }[] = [];
+  for (const [id, byDate] of rows) {
+    const byYear = new Map<number, [number, Float64Array][]>();
+    for (const e of byDate) {
+      const y = Math.floor(e[0] / 10000);
+      let g = byYear.get(y);
+      if (!g) byYear.set(y, g = []);
+      g.push(e);
+    }
+    for (const [year, r] of byYear) groups.push({ id, year, rows: r });
+  }
+  const batch = new AtomicBatcher(kv, 900, 640 * 1024);
+  for (let i = 0; i < groups.length; i += 10) {
+    const slice = groups.slice(i, i + 10);
+    const got = await kv.getMany<Uint8Array[]>(slice.map((g) => keyOf(g.id, g.year)));
+    for (let j = 0; j < slice.length; j++) {
+      const existing = got[j].value ? seriesRows(unpack(got[j].value!)) : new Map();
+      let dirty = false;
+      for (const [d, vals] of slice[j].rows) {
+        const old = existing.get(d);
+        if (!old) counts.new++;
+        else if (old.every((v: number, f: number) => sameNum(v, vals[f]))) {
+          counts.unchanged++;
+          continue;
+        } else counts.changed++;
+        existing.set(d, vals);
+        dirty = true;
+      }
+      if (!dirty) continue;
+      const bytes = packSeries(fields, existing);
+      await batch.set(keyOf(slice[j].id, slice[j].year), bytes, bytes.length + 64);
+    }
+  }
+  await batch.flush();
+  return counts;
+}
+
+/** Reads a series between two dates (inclusive) from its year packs. */
+async function readSeries<F extends string>(
+  kv: Deno.Kv,
+  keyOf: (year: number) => Deno.KvKey,
+  fields: readonly F[],
+  from: string,
+  to: string,
+): Promise<Columns<F>> {
+  const lo = ymdInt(from);
+  const hi = ymdInt(to);
+  const years: number[] = [];
+  for (let y = Math.floor(lo / 10000); y <= Math.floor(hi / 10000); y++) years.push(y);
+  const packs: Packed[] = [];
+  for (let i = 0; i < years.length; i += 10) {
+    const got = await kv.getMany<Uint8Array[]>(years.slice(i, i + 10).map(keyOf));
+    for (const g of got) if (g.value) packs.push(unpack(g.value));
+  }
+  let n = 0;
+  for (const p of packs) for (const d of p.dates) if (d >= lo && d <= hi) n++;
+  const dates = new Int32Array(n);
+  const cols = Object.fromEntries(fields.map((f) => [f, new Float64Array(n)])) as Record<
+    F,
+    Float64Array
+  >;
+  let k = 0;
+  for (const p of packs) {
+    for (let i = 0; i < p.dates.length; i++) {
+      const d = p.dates[i];
+      if (d < lo || d > hi) continue;
+      dates[k] = d;
+      for (let f = 0; f < fields.length; f++) cols[fields[f]][k] = p.cols[f]?.[i] ?? NaN;
+      k++;
+    }
+  }
+  return { dates, cols };
+}
+
+// ---------------------------------------------------------------------------------------
+// Daily bars
+// ---------------------------------------------------------------------------------------
+
+const barVals = (b: DailyBar) => Float64Array.from(BAR_FIELDS, (f) => nz(b[f]));
+
+/** Metadata of one (day, market) cross-section. */
+export interface DayMeta {
+  date: string;
+  market: KrxMarket;
+  count: number;
+  /** Blob holding the packed cross-section. */
+  hash: string;
+  stored_at: string;
+}
+
+/** What {@linkcode putBars} wrote. */
+export interface PutBarsResult extends MergeCounts {
+  days: number;
+}
+
+/**
+ * Stores the bars of one market for one or more days: each day's cross-section replaces the
+ * stored one, and the bars are merged into the per-(instrument, year) series.
+ */
+export async function putBars(
+  kv: Deno.Kv,
+  market: KrxMarket,
+  bars: Iterable<DailyBar>,
+): Promise<PutBarsResult> {
+  const byDay = new Map<string, DailyBar[]>();
+  const byCode = new Map<string, Map<number, Float64Array>>();
+  for (const b of bars) {
+    let d = byDay.get(b.date);
+    if (!d) byDay.set(b.date, d = []);
+    d.push(b);
+    let s = byCode.get(b.code);
+    if (!s) byCode.set(b.code, s = new Map());
+    s.set(ymdInt(b.date), barVals(b));
+  }
+  const at = new Date().toISOString();
+  for (const [date, rows] of byDay) {
+    rows.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const bytes = pack({
+      labels: rows.map((r) => r.code),
+      cols: BAR_FIELDS.map((f) => Float64Array.from(rows, (r) => nz(r[f]))),
+    });
+    const blob = await putBlob(kv, bytes, "application/x-kdesk-packed");
+    const meta: DayMeta = { date, market, count: rows.length, hash: blob.hash, stored_at: at };
+    await kv.set(keys.barDay(date, market), meta);
+  }
+  const counts = await mergeSeries(kv, keys.barYear, BAR_FIELDS, byCode);
+  await bumpMarketEpoch(kv);
+  return { ...counts, days: byDay.size };
+}
+
+/** One instrument's bars in columns (dates ascending) between two dates, inclusive. */
+export function getBarColumns(
+  kv: Deno.Kv,
+  code: string,
+  from: string,
+  to: string,
+): Promise<Columns<typeof BAR_FIELDS[number]>> {
+  return readSeries(kv, (y) => keys.barYear(code, y), BAR_FIELDS, from, to);
+}
+
+/** One instrument's bars between two dates, inclusive, oldest first. */
+export async function getBars(
+  kv: Deno.Kv,
+  code: string,
+  from: string,
+  to: string,
+): Promise<DailyBar[]> {
+  const c = await getBarColumns(kv, code, from, to);
+  const out: DailyBar[] = new Array(c.dates.length);
+  for (let i = 0; i < c.dates.length; i++) {
+    const bar = { date: intYmd(c.dates[i]), code } as DailyBar;
+    for (const f of BAR_FIELDS) bar[f] = nn(c.cols[f][i]);
+    out[i] = bar;
+  }
+  return out;
+}
+
+/** The stored cross-section meta of a (day, market), or null. */
+export async function getDayMeta(
+  kv: Deno.Kv,
+  date: string,
+  market: KrxMarket,
+): Promise<DayMeta | null> {
+  return (await kv.get<DayMeta>(keys.barDay(date, market))).value;
+}
+
+/** A whole market on one day (codes ascending); [] when not stored. */
+export async function getDay(kv: Deno.Kv, date: string, market: KrxMarket): Promise<DailyBar[]> {
+  const meta = await getDayMeta(kv, date, market);
+  if (!meta) return [];
+  const bytes = await getBlob(kv, meta.hash);
+  if (!bytes) throw new Error(`cross-section ${date} ${market} is missing its blob ${meta.hash}`);
+  const p = unpack(bytes);
+  return p.labels.map((code, i) => {
+    const bar = { date, code } as DailyBar;
+    BAR_FIELDS.forEach((f, c) => (bar[f] = nn(p.cols[c][i])));
+    return bar;
+  });
+}
+
+/** Days with a stored cross-section between two dates (inclusive), ascending, per market. */
+export async function listBarDays(
+  kv: Deno.Kv,
+  from: string,
+  to: string,
+  market?: KrxMarket,
+): Promise<DayMeta[]> {
+  const out: DayMeta[] = [];
+  for await (
+    const e of kv.list<DayMeta>({
+      start: [...keys.barDayPrefix(), from],
+      end: [...keys.barDayPrefix(), `${to}\uffff`],
+    })
+  ) if (!market || e.value.market === market) out.push(e.value);
+  return out;
+}
+
+/** The latest stored trading day on or before `asOf` (any market), or null. */
+export async function latestBarDay(kv: Deno.Kv, asOf = "9999-12-31"): Promise<string | null> {
+  for await (
+    const e of kv.list<DayMeta>({
+      start: keys.barDayPrefix(),
+      end: [...keys.barDayPrefix(), `${asOf}\uffff`],
+    }, { reverse: true, limit: 1 })
+  ) return e.value.date;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Price summary (company page, snapshot, IPO returns)
+// ---------------------------------------------------------------------------------------
+
+/** The figures a company page shows next to its chart. */
+export interface PriceSummary {
+  code: string;
+  date: string;
+  close: number | null;
+  change: number | null;
+  change_pct: number | null;
+  volume: number | null;
+  market_cap: number | null;
+  shares: number | null;
+  /** 52-week range over the year ending at `date` (high/low, else close). */
+  high_52w: number | null;
+  high_52w_date: string | null;
+  low_52w: number | null;
+  low_52w_date: string | null;
+  /** First stored trading day (a listing day for recent IPOs). */
+  first_date: string | null;
+}
+
+const minusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - days * 86400_000).toISOString().slice(0, 10);
+
+/** Latest bar, 52-week range and market cap of an instrument as of a date; null if none. */
+export async function priceSummary(
+  kv: Deno.Kv,
+  code: string,
+  asOf = "9999-12-31",
+): Promise<PriceSummary | null> {
+  const to = asOf === "9999-12-31" ? new Date().toISOString().slice(0, 10) : asOf;
+  // Read back two years so the 52-week window is complete at any point of a year.
+  const c = await getBarColumns(kv, code, `${Number(to.slice(0, 4)) - 1}-01-01`, to);
+  const n = c.dates.length;
+  if (!n) return null;
+  const last = n - 1;
+  const from52 = ymdInt(minusDays(intYmd(c.dates[last]), 365));
+  let hi = -Infinity, lo = Infinity, hiD = 0, loD = 0;
+  for (let i = 0; i < n; i++) {
+    if (c.dates[i] <= from52) continue;
+    const close = c.cols.close[i];
+    const h = Number.isNaN(c.cols.high[i]) ? close : c.cols.high[i];
+    const l = Number.isNaN(c.cols.low[i]) ? close : c.cols.low[i];
+    if (h > hi) [hi, hiD] = [h, c.dates[i]];
+    if (l < lo) [lo, loD] = [l, c.dates[i]];
+  }
+  const first = await kv.list<Uint8Array>({ prefix: keys.barYearPrefix(code) }, { limit: 1 });
+  let firstDate: string | null = null;
+  for await (const e of first) {
+    const p = unpack(e.value);
+    if (p.dates.length) firstDate = intYmd(p.dates[0]);
+  }
+  return {
+    code,
+    date: intYmd(c.dates[last]),
+    close: nn(c.cols.close[last]),
+    change: nn(c.cols.change[last]),
+    change_pct: nn(c.cols.change_pct[last]),
+    volume: nn(c.cols.volume[last]),
+    market_cap: nn(c.cols.market_cap[last]),
+    shares: nn(c.cols.shares[last]),
+    high_52w: Number.isFinite(hi) ? hi : null,
+    high_52w_date: hiD ? intYmd(hiD) : null,
+    low_52w: Number.isFinite(lo) ? lo : null,
+    low_52w_date: loD ? intYmd(loD) : null,
+    first_date: firstDate,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Indices
+// ---------------------------------------------------------------------------------------
+
+/** The identity of an index series. */
+export interface IndexMeta {
+  index_code: string;
+  series: IndexSeries;
+  name: string;
+}
+
+/** Stores index bars (merged per index and year) and their identities. */
+export async function putIndexBars(kv: Deno.Kv, bars: Iterable<IndexBar>): Promise<MergeCounts> {
+  const byCode = new Map<string, Map<number, Float64Array>>();
+  const metas = new Map<string, IndexMeta>();
+  for (const b of bars) {
+    let s = byCode.get(b.index_code);
+    if (!s) byCode.set(b.index_code, s = new Map());
+    s.set(ymdInt(b.date), Float64Array.from(INDEX_FIELDS, (f) => nz(b[f])));
+    metas.set(b.index_code, { index_code: b.index_code, series: b.series, name: b.name });
+  }
+  const batch = new AtomicBatcher(kv);
+  const existing = new Set((await listIndices(kv)).map((m) => m.index_code));
+  for (const m of metas.values()) {
+    if (!existing.has(m.index_code)) await batch.set(keys.indexMeta(m.index_code), m);
+  }
+  await batch.flush();
+  const counts = await mergeSeries(kv, keys.indexYear, INDEX_FIELDS, byCode);
+  await bumpMarketEpoch(kv);
+  return counts;
+}
+
+/** Every known index, by code. */
+export function listIndices(kv: Deno.Kv): Promise<IndexMeta[]> {
+  return listAll<IndexMeta>(kv, { prefix: keys.indexMetaPrefix() });
+}
+
+/** One index's bars between two dates (inclusive), oldest first. */
+export async function getIndexBars(
+  kv: Deno.Kv,
+  indexCode: string,
+  from: string,
+  to: string,
+): Promise<IndexBar[]> {
+  const meta = (await kv.get<IndexMeta>(keys.indexMeta(indexCode))).value;
+  if (!meta) return [];
+  const c = await readSeries(kv, (y) => keys.indexYear(indexCode, y), INDEX_FIELDS, from, to);
+  const out: IndexBar[] = new Array(c.dates.length);
+  for (let i = 0; i < c.dates.length; i++) {
+    const bar = {
+      date: intYmd(c.dates[i]),
+      index_code: indexCode,
+      series: meta.series,
+      name: meta.name,
+    } as IndexBar;
+    for (const f of INDEX_FIELDS) bar[f] = nn(c.cols[f][i]);
+    out[i] = bar;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Instruments
+// ---------------------------------------------------------------------------------------
+
+/** An instrument as stored: the normalized record plus when it last changed. */
+export interface StoredInstrument extends Instrument {
+  updated_at: string;
+}
+
+const sameInstrument = (a: Instrument, b: Instrument) =>
+  (Object.keys(b) as (keyof Instrument)[]).every((k) => a[k] === b[k]);
+
+/** Writes instruments that are new or changed (with their ISIN index). */
+export async function putInstruments(
+  kv: Deno.Kv,
+  list: Instrument[],
+): Promise<{ new: number; changed: number; unchanged: number }> {
+  const counts = { new: 0, changed: 0, unchanged: 0 };
+  const at = new Date().toISOString();
+  const batch = new AtomicBatcher(kv);
+  for (let i = 0; i < list.length; i += 10) {
+    const slice = list.slice(i, i + 10);
+    const got = await kv.getMany<StoredInstrument[]>(slice.map((x) => keys.instrument(x.code)));
+    for (let j = 0; j < slice.length; j++) {
+      const cur = slice[j];
+      const old = got[j].value;
+      if (old && sameInstrument(old, cur)) {
+        counts.unchanged++;
+        continue;
+      }
+      if (old) counts.changed++;
+      else counts.new++;
+      await batch.group(3, 1024);
+      await batch.set(keys.instrument(cur.code), { ...cur, updated_at: at }, 768);
+      if (old?.isin && old.isin !== cur.isin) await batch.delete(keys.instrumentByIsin(old.isin));
+      if (cur.isin) await batch.set(keys.instrumentByIsin(cur.isin), cur.code, 64);
+    }
+  }
+  await batch.flush();
+  if (counts.new || counts.changed) await bumpMarketEpoch(kv);
+  return counts;
+}
+
+/** One instrument by short code (or ISIN), or null. */
+export async function getInstrument(
+  kv: Deno.Kv,
+  codeOrIsin: string,
+): Promise<StoredInstrument | null> {
+  let code = codeOrIsin;
+  if (codeOrIsin.length === 12) {
+    const byIsin = await kv.get<string>(keys.instrumentByIsin(codeOrIsin));
+    if (!byIsin.value) return null;
+    code = byIsin.value;
+  }
+  return (await kv.get<StoredInstrument>(keys.instrument(code))).value;
+}
+
+/** Every instrument (optionally of one market), by code. */
+export async function listInstruments(
+  kv: Deno.Kv,
+  filter: { market?: KrxMarket } = {},
+): Promise<StoredInstrument[]> {
+  const all = await listAll<StoredInstrument>(kv, { prefix: keys.instrumentPrefix() });
+  return filter.market ? all.filter((i) => i.market === filter.market) : all;
+}
+
+// ---------------------------------------------------------------------------------------
+// Investor flows, day statuses, epoch
+// ---------------------------------------------------------------------------------------
+
+/** Stores investor flows (one record per market-day). */
+export async function putFlows(kv: Deno.Kv, flows: InvestorFlow[]): Promise<void> {
+  const batch = new AtomicBatcher(kv);
+  for (const f of flows) await batch.set(keys.investorFlow(f.market, f.date), f, 512);
+  await batch.flush();
+  if (flows.length) await bumpMarketEpoch(kv);
+}
+
+/** A market's investor flows between two dates (inclusive), oldest first. */
+export async function getFlows(
+  kv: Deno.Kv,
+  market: KrxMarket,
+  from: string,
+  to: string,
+): Promise<InvestorFlow[]> {
+  return await listAll<InvestorFlow>(kv, {
+    start: keys.investorFlow(market, from),
+    end: keys.investorFlow(market, `${to}\uffff`),
+  });
+}
+
+/** What the collector saw for one day. */
+export interface KrxDayStatus {
+  date: string;
+  /** True when KRX answered no rows for every market (a non-trading day). */
+  holiday: boolean;
+  /** Bars stored per market. */
+  bars: Partial<Record<KrxMarket, number>>;
+  indices: number;
+  run_id: string | null;
+  collected_at: string;
+}
+
+/** Records a collected day. */
+export async function putDayStatus(kv: Deno.Kv, s: KrxDayStatus): Promise<void> {
+  assertCommitted(await kv.atomic().set(keys.krxDayStatus(s.date), s).commit(), "day status");
+}
+
+/** The collector's record of a day, or null when it was never collected. */
+export async function getDayStatus(kv: Deno.Kv, date: string): Promise<KrxDayStatus | null> {
+  return (await kv.get<KrxDayStatus>(keys.krxDayStatus(date))).value;
+}
+
+/** Bumps the market epoch (readers drop their caches when it moves). */
+export async function bumpMarketEpoch(kv: Deno.Kv): Promise<void> {
+  await kv.set(keys.marketEpoch(), Date.now());
+}
