@@ -29,6 +29,16 @@ export const ConfigSchema = z.object({
   HTTP_TIMEOUT_MS: int(15000),
   HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   KRX_API_KEY: optionalSecret,
+  /** KRX Data Marketplace OpenAPI host (each API must be approved for the key). */
+  KRX_BASE_URL: z.url().default("https://data-dbg.krx.co.kr/svc/apis"),
+  /** Calls per day per key before the client refuses to spend more (KRX's cap is 10,000). */
+  KRX_DAILY_QUOTA: int(9500),
+  /** data.krx.co.kr login (investor flows; required since 2025-12-27). */
+  KRX_ID: optionalSecret,
+  KRX_PW: optionalSecret,
+  DATA_KRX_BASE_URL: z.url().default("https://data.krx.co.kr"),
+  /** Directory backtest export files are also written to (besides KV); unset = KV only. */
+  EXPORT_DIR: z.string().trim().min(1).optional().catch(undefined),
   KIWOOM_APP_KEY: optionalSecret,
   KIWOOM_SECRET_KEY: optionalSecret,
   INGEST_TOKEN: optionalSecret,
@@ -45,6 +55,8 @@ export type Config = z.infer<typeof ConfigSchema> & {
 export const SECRET_SETTINGS = [
   "DART_API_KEY",
   "KRX_API_KEY",
+  "KRX_ID",
+  "KRX_PW",
   "KIWOOM_APP_KEY",
   "KIWOOM_SECRET_KEY",
   "INGEST_TOKEN",

@@ -8,6 +8,7 @@ import { configureLog, log, registerSecret } from "./lib/log.ts";
 import { openKv } from "./lib/store/kv.ts";
 import { SnapshotCache } from "./lib/store/snapshots.ts";
 import { loadSampleData } from "./lib/etl/sample.ts";
+import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
 import { createApp } from "./routes/app.ts";
 import { ensureBuild } from "./scripts/build.ts";
@@ -36,7 +37,8 @@ try {
 let refreshCompany: ((corpCode: string) => Promise<void>) | undefined;
 let jobs: JobsContext;
 if (config.sample) {
-  const r = await loadSampleData(kv);
+  // The whole sample market (2021–) so the 5Y chart is full; tests load only the last year.
+  const r = await loadSampleData(kv, { krxHistoryFrom: KRX_SAMPLE_FROM });
   log.info("sample data ready", { ...r });
   jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {

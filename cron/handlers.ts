@@ -243,7 +243,7 @@ export function runScheduled(
   const ext = ctx.external?.[handler];
   let body: Body | undefined = spec.body;
   if (handler === "dart_daily" && opts.day) body = (c, s) => dartDaily(c, s, { day: opts.day });
-  if (!body && ext) body = ext;
+  if (!body && ext) body = (c, s) => ext(c, s, opts.day ? { day: opts.day } : undefined);
   if (!body) throw new Error(`${handler}: no connector for source ${spec.source} is configured`);
   return withRun(
     ctx,

@@ -59,7 +59,9 @@ export function opsRoutes(deps: AppDeps): Hono {
       queueStats(deps.kv),
       sourceHealth({ kv: deps.kv, probes: deps.jobs?.probes ?? [] }),
     ]);
-    const jobNames = [...new Set([...SCHEDULES.map((s) => s.handler), "dart_backfill"])];
+    const jobNames = [
+      ...new Set([...SCHEDULES.map((s) => s.handler), "dart_backfill", "krx_backfill"]),
+    ];
     const html = renderDocument(
       <OpsPage
         sample={deps.config.sample}

@@ -11,7 +11,16 @@
  * with the app through KV) is checked; the backfill stops with exit code 3 when only
  * `--reserve` calls would be left, and continues from the cursor on the next run.
  * A progress bar with an ETA goes to stderr; a JSON summary line to stdout.
- * KIND and KRX backfills need their connectors (their own issues): exit code 2 for now.
+ *
+ *   deno task backfill --source krx --from 2021-01-04 --to 2026-11-20 [--reserve 1000] [--restart]
+ *
+ * KRX: one trading day at a time (weekends and known holidays skipped) through the same
+ * collector as the daily job (`collectKrxDay`: trades, base info, indices, and investor flows
+ * when KRX_ID/KRX_PW are set), validated, into one `krx_backfill` run with its issues. Days
+ * already collected (a stored day status) are skipped, so running the same command again
+ * resumes; `--restart` collects every day again. Before each day the KRX quota
+ * (KRX_DAILY_QUOTA, KST day) is checked: exit code 3 when a day would leave fewer than
+ * `--reserve` calls. KIND has no backfill (exit code 2).
  *
  * Exit codes: 0 done, 1 error, 2 bad arguments, 3 stopped at the quota, 130 interrupted.
  */
@@ -26,6 +35,12 @@ import {
 import { configureLog, maskSecrets, registerSecret } from "../lib/log.ts";
 import { openKv } from "../lib/store/kv.ts";
 import { createRun, finishRun } from "../lib/store/runs.ts";
+import { collectKrxDay } from "../lib/etl/krx_collect.ts";
+import { QuotaExceededError } from "../lib/http/errors.ts";
+import { createLiveKrx } from "../lib/jobs/context.ts";
+import { KRX_CALLS_PER_DAY, krxRangeProblem, krxTradingDays } from "../lib/jobs/krx_backfill.ts";
+import { getDayStatus } from "../lib/store/market.ts";
+import { addIssues } from "../lib/store/quality.ts";
 
 interface Args {
   source: string;
@@ -38,7 +53,7 @@ interface Args {
 
 function usage(msg: string): never {
   console.error(`backfill: ${msg}
-usage: deno task backfill --source dart --from YYYY-MM-DD --to YYYY-MM-DD [--reserve N] [--page-count N] [--restart]`);
+usage: deno task backfill --source dart|krx --from YYYY-MM-DD --to YYYY-MM-DD [--reserve N] [--page-count N] [--restart]`);
   Deno.exit(2);
 }
 
@@ -97,11 +112,152 @@ export function progressLine(p: BackfillProgress, width = 30): string {
   }`;
 }
 
+/** One KRX progress line: bar, percent, day, counts, ETA. */
+export function krxProgressLine(
+  p: { done: number; total: number; day: string; calls: number; bars: number; issues: number },
+  etaMs: number | null,
+  width = 30,
+): string {
+  const fraction = p.total ? p.done / p.total : 1;
+  const filled = Math.round(fraction * width);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${
+    (fraction * 100).toFixed(1).padStart(5)
+  }%  day ${p.day} (${p.done}/${p.total})  calls ${p.calls}  bars ${p.bars}  issues ${p.issues}  ETA ${
+    etaMs === null ? "…" : fmtMs(etaMs)
+  }`;
+}
+
+/** `--source krx`: collects each trading day of the range; returns the exit code. */
+async function krxBackfill(args: Args): Promise<number> {
+  const config = loadConfig();
+  configureLog({ level: config.LOG_LEVEL === "debug" ? "debug" : "warn" });
+  for (const s of secretValues(config)) registerSecret(s);
+  const problem = krxRangeProblem(args.from, args.to);
+  if (problem) usage(problem);
+  const kv = await openKv(config.KDESK_KV_PATH);
+  const live = createLiveKrx(kv, config);
+  if (!live) {
+    console.error("backfill: KRX_API_KEY is not set");
+    kv.close();
+    return 2;
+  }
+  const all = krxTradingDays(args.from, args.to);
+  const days: string[] = [];
+  for (const d of all) if (args.restart || !(await getDayStatus(kv, d))) days.push(d);
+  const run = await createRun(kv, {
+    job: "krx_backfill",
+    source: "krx",
+    trigger: "backfill",
+    detail: { from: args.from, to: args.to, days: days.length, skipped: all.length - days.length },
+  });
+  const abort = new AbortController();
+  const onSig = () => abort.abort();
+  Deno.addSignalListener("SIGINT", onSig);
+  const tty = Deno.stderr.isTerminal();
+  const enc = new TextEncoder();
+  const counts = { fetched: 0, new: 0, changed: 0, failed: 0 };
+  const p = {
+    done: 0,
+    total: days.length,
+    day: days[0] ?? args.from,
+    calls: 0,
+    bars: 0,
+    issues: 0,
+  };
+  const t0 = performance.now();
+  let code = 0, stopped: string | null = null, last = 0;
+  try {
+    for (const date of days) {
+      if (abort.signal.aborted) {
+        stopped = "interrupted";
+        code = 130;
+        break;
+      }
+      const u = await live.limiter.usage();
+      if (u.used_today + KRX_CALLS_PER_DAY > u.per_day - args.reserve) {
+        stopped = "quota";
+        code = 3;
+        break;
+      }
+      let r;
+      try {
+        r = await collectKrxDay({ kv, krx: live.krx, flows: live.flows, date, run_id: run.id });
+      } catch (e) {
+        if (e instanceof QuotaExceededError) {
+          stopped = "quota";
+          code = 3;
+          break;
+        }
+        throw e;
+      }
+      if (r.issues.length) await addIssues(kv, r.issues);
+      for (const k of ["fetched", "new", "changed", "failed"] as const) counts[k] += r.counts[k];
+      p.done++;
+      p.day = date;
+      p.calls += r.api_calls;
+      p.bars += Object.values(r.bars).reduce((a, b) => a + (b ?? 0), 0);
+      p.issues += r.issues.length;
+      const el = performance.now() - t0;
+      const line = krxProgressLine(p, p.done ? (el / p.done) * (p.total - p.done) : null);
+      if (tty) {
+        if (el - last >= 100 || p.done === p.total) {
+          Deno.stderr.writeSync(enc.encode(`\r\x1b[2K${line}`));
+          last = el;
+        }
+      } else if (el - last >= 2000 || p.done === p.total) {
+        Deno.stderr.writeSync(enc.encode(`${line}\n`));
+        last = el;
+      }
+    }
+    if (tty) Deno.stderr.writeSync(enc.encode("\n"));
+    const done = await finishRun(kv, run.id, (x) => {
+      x.counts = counts;
+      x.api_calls += p.calls;
+      if (stopped) x.detail = { ...x.detail, stopped };
+    });
+    const u = await live.limiter.usage();
+    console.log(JSON.stringify({
+      outcome: stopped ?? "done",
+      from: args.from,
+      to: args.to,
+      days: p.total,
+      collected: p.done,
+      skipped: all.length - days.length,
+      calls: p.calls,
+      bars: p.bars,
+      ...counts,
+      issues: p.issues,
+      status: done?.status,
+      run_id: run.id,
+      quota_used_today: u.used_today,
+      quota_per_day: u.per_day,
+    }));
+    if (stopped === "quota") {
+      console.error(
+        `backfill: stopped before the KRX quota (${u.used_today}/${u.per_day} used today, reserve ${args.reserve}); run the same command after the KST-midnight reset to continue.`,
+      );
+    }
+  } catch (e) {
+    await finishRun(kv, run.id, (x) => {
+      x.counts = counts;
+      x.api_calls += p.calls;
+      x.error = maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    });
+    console.error(`\nbackfill: failed: ${maskSecrets(e instanceof Error ? e.message : String(e))}`);
+    code = 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSig);
+    kv.close();
+  }
+  return code;
+}
+
 if (import.meta.main) {
   const args = parseArgs(Deno.args);
+  if (args.source === "krx") Deno.exit(await krxBackfill(args));
   if (args.source !== "dart") {
     console.error(
-      `backfill: source "${args.source}" has no connector yet (KIND and KRX arrive with their own issues); only "dart" can be backfilled.`,
+      `backfill: source "${args.source}" cannot be backfilled; use "dart" or "krx".`,
     );
     Deno.exit(2);
   }

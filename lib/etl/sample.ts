@@ -15,7 +15,15 @@ import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../../sampl
 import { type EtlContext, refreshCompany } from "./company.ts";
 import { collectDisclosures, syncCorpMaster } from "./dart_collect.ts";
 import { loadIpoSample } from "./ipo.ts";
+import { refreshMarketSection } from "./company_market.ts";
 import { buildKindSampleDataset } from "../../sample/kind_sample.ts";
+import { log } from "../log.ts";
+import {
+  KRX_SAMPLE_HISTORY_FROM,
+  krxSampleFingerprint,
+  krxSampleModel,
+  loadKrxSample,
+} from "../../sample/krx_sample.ts";
 
 /** Not a secret: the sample fake only accepts this key. */
 const SAMPLE_KEY = "kdesk-sample-dataset-key-0000000000000000";
@@ -26,6 +34,8 @@ export interface SampleLoad {
   disclosures: number;
   skipped: boolean;
   ms: number;
+  /** The KRX sample market (absent when skipped). */
+  krx?: { instruments: number; stored_days: number; bars: number; ms: number };
 }
 
 /** A DART client answering from the sample dataset (or another dataset, for tests). */
@@ -49,39 +59,67 @@ export const sampleNow = () => new Date(`${SAMPLE_AS_OF}T12:00:00+09:00`);
 
 /**
  * Loads the sample dataset into `kv` unless this exact dataset was loaded before
- * (`force` reloads). Marks every snapshot `sample: true`.
+ * (`force` reloads). Marks every snapshot `sample: true`. The KRX sample market
+ * (`sample/krx_sample.ts`) is stored from `krxHistoryFrom` (default
+ * `KRX_SAMPLE_HISTORY_FROM`) before the company snapshots are built, so their price
+ * sections have data.
  */
 export async function loadSampleData(
   kv: Deno.Kv,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; krxHistoryFrom?: string } = {},
 ): Promise<SampleLoad> {
   const t0 = performance.now();
   const dataset = buildSampleDataset({ ipoDeals: true });
-  const fingerprint = await sha256Hex(new TextEncoder().encode(JSON.stringify(dataset)));
+  const krxFrom = opts.krxHistoryFrom ?? KRX_SAMPLE_HISTORY_FROM;
+  const fingerprint = await sha256Hex(
+    new TextEncoder().encode(
+      `${JSON.stringify(dataset)}\nkrx:${await krxSampleFingerprint(
+        krxSampleModel(dataset),
+      )}:${krxFrom}`,
+    ),
+  );
   const marker = await kv.get<{ fingerprint: string }>(keys.syncState("sample", "loaded"));
   if (!opts.force && marker.value?.fingerprint === fingerprint) {
     return { companies: SAMPLE_CORP_CODES.length, disclosures: 0, skipped: true, ms: 0 };
   }
   const dart = sampleDartClient(kv, dataset);
   const ctx: EtlContext = { kv, dart, now: sampleNow, sample: true };
-  await syncCorpMaster(kv, dart);
   const asOf = SAMPLE_AS_OF.replace(/-/g, "");
   const from = new Date(sampleNow().getTime() - 90 * 86400_000);
-  const feed = await collectDisclosures(kv, dart, {
-    bgn_de: from.toISOString().slice(0, 10).replace(/-/g, ""),
-    end_de: asOf,
-  });
+  // The KRX market loads meanwhile (other keys); the snapshots below wait for it.
+  const [krxDone, feedDone] = await Promise.allSettled([
+    loadKrxSample(kv, { dart: dataset, historyFrom: krxFrom }),
+    (async () => {
+      await syncCorpMaster(kv, dart);
+      return await collectDisclosures(kv, dart, {
+        bgn_de: from.toISOString().slice(0, 10).replace(/-/g, ""),
+        end_de: asOf,
+      });
+    })(),
+  ]);
+  if (krxDone.status === "rejected") throw krxDone.reason;
+  if (feedDone.status === "rejected") throw feedDone.reason;
+  const krx = krxDone.value, feed = feedDone.value;
+  if (krx.issues.length) {
+    log.warn("sample KRX days raised quality issues", {
+      issues: krx.issues.length,
+      first: `${krx.issues[0].code} ${krx.issues[0].subject}`,
+    });
+  }
   for (const corp of SAMPLE_CORP_CODES) {
     const r = await refreshCompany(ctx, corp);
     if (r.error) throw new Error(`sample company ${corp} failed to load: ${r.error}`);
   }
   // IPO pipeline: the KIND sample reconciled with the sample's DART filings.
   await loadIpoSample(kv, dart, sampleNow, buildKindSampleDataset());
+  // The snapshots above were built before the deals: add the since-offer figures of listings.
+  for (const corp of SAMPLE_CORP_CODES) await refreshMarketSection(kv, corp);
   await kv.set(keys.syncState("sample", "loaded"), { fingerprint, at: new Date().toISOString() });
   return {
     companies: SAMPLE_CORP_CODES.length,
     disclosures: feed.fetched,
     skipped: false,
     ms: Math.round(performance.now() - t0),
+    krx: { instruments: krx.instruments, stored_days: krx.stored_days, bars: krx.bars, ms: krx.ms },
   };
 }

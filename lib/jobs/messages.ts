@@ -45,7 +45,35 @@ export interface RefreshIpoMsg extends Base {
   reason: string;
 }
 
-export type JobMessage = RefreshCompanyMsg | RebuildSnapshotMsg | BackfillWindowMsg | RefreshIpoMsg;
+/** Collect one KRX trading day (prices, base info, indices, flows); backfill sends one per day. */
+export interface KrxDayMsg extends Base {
+  kind: "krx_day";
+  /** YYYY-MM-DD (KST). */
+  date: string;
+}
+
+/** Build the files of one backtest export job. */
+export interface BacktestExportMsg extends Base {
+  kind: "backtest_export";
+  job_id: string;
+}
+
+export type JobMessage =
+  | RefreshCompanyMsg
+  | RebuildSnapshotMsg
+  | BackfillWindowMsg
+  | RefreshIpoMsg
+  | KrxDayMsg
+  | BacktestExportMsg;
+
+const KINDS: ReadonlySet<string> = new Set<JobMessage["kind"]>([
+  "refresh_company",
+  "rebuild_snapshot",
+  "backfill_window",
+  "refresh_ipo",
+  "krx_day",
+  "backtest_export",
+]);
 
 /** The body of a message before `id` and `enqueued_at` are stamped. */
 export type NewJob = JobMessage extends infer M
@@ -56,9 +84,7 @@ export type NewJob = JobMessage extends infer M
 export function isJobMessage(v: unknown): v is JobMessage {
   if (!v || typeof v !== "object") return false;
   const m = v as Record<string, unknown>;
-  return typeof m.id === "string" && typeof m.key === "string" &&
-    (m.kind === "refresh_company" || m.kind === "rebuild_snapshot" ||
-      m.kind === "backfill_window" || m.kind === "refresh_ipo");
+  return typeof m.id === "string" && typeof m.key === "string" && KINDS.has(String(m.kind));
 }
 
 /** A short stable hash (FNV-1a, 32-bit hex) for message versions. */

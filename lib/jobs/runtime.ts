@@ -10,6 +10,7 @@
 import type { CorpCodeApi } from "../etl/dart_collect.ts";
 import { type DartApi, type EtlContext, refreshCompany } from "../etl/company.ts";
 import { buildCompanySnapshot } from "../etl/company_snapshot.ts";
+import { marketSection } from "../etl/company_market.ts";
 import type { CircuitBreaker } from "../http/breaker.ts";
 import type { RateUsage } from "../http/rate_limit.ts";
 import { log, maskSecrets } from "../log.ts";
@@ -28,12 +29,14 @@ import {
   type CollectionRun,
   createRun,
   finishRun,
+  getRun,
   type RunTrigger,
   updateRun,
 } from "../store/runs.ts";
 import { getCompanySnapshot, putCompanySnapshot } from "../store/snapshots.ts";
 import { isJobMessage, type JobMessage, type NewJob } from "./messages.ts";
 import { backfillWindow } from "./backfill.ts";
+import { runBacktestExport } from "./backtest_export.ts";
 import { type Metrics, metrics as globalMetrics } from "./metrics.ts";
 import { checkFinancialTotals, type NewIssue } from "./quality.ts";
 
@@ -57,8 +60,15 @@ export interface SourceProbe {
   quota?: { usage(): Promise<RateUsage> };
 }
 
-/** Runs a scheduled job of a source that another issue implements (KIND, KRX). */
-export type ExternalJob = (ctx: JobsContext, scope: RunScope) => Promise<void>;
+/**
+ * Runs a scheduled job of a source with its own connector (KIND, KRX). `opts.day`
+ * (YYYY-MM-DD) asks for one past day instead of today (KRX backfill).
+ */
+export type ExternalJob = (
+  ctx: JobsContext,
+  scope: RunScope,
+  opts?: { day?: string },
+) => Promise<void>;
 
 export interface JobsContext {
   kv: Deno.Kv;
@@ -163,7 +173,8 @@ export async function withRun(
   }
   const done = await finishRun(ctx.kv, run.id, (r) => {
     r.counts = scope.counts;
-    r.api_calls += counted.calls();
+    // DART calls are counted by the wrapper; other sources report theirs in detail.api_calls.
+    r.api_calls += counted.calls() + Number(scope.detail.api_calls ?? 0);
     r.enqueued = scope.enqueued;
     r.error = error;
     if (Object.keys(scope.detail).length) r.detail = { ...r.detail, ...scope.detail };
@@ -203,6 +214,7 @@ export async function rebuildSnapshot(ctx: JobsContext, corpCode: string): Promi
     source_status: previous?.source_status ?? {},
     // Sections whose last fetch failed stay marked; the rest is recomputed from the data.
     failed_sections: previous?.source_status.dart?.ok === false ? previous.missing_sections : [],
+    market: await marketSection(kv, profile?.stock_code, corpCode),
   });
   await putCompanySnapshot(kv, snapshot);
 }
@@ -246,6 +258,37 @@ async function runMessage(ctx: JobsContext, msg: JobMessage): Promise<number> {
       }
       return 0; // the run counts its own calls
     }
+    case "krx_day": {
+      const job = ctx.external?.krx_daily;
+      if (!job) throw new Error("krx_day: no KRX connector is configured");
+      const parent = msg.run_id ? await getRun(ctx.kv, msg.run_id) : null;
+      if (!parent) throw new Error(`krx_day ${msg.date}: its run ${msg.run_id} is missing`);
+      const scope: RunScope = {
+        run: parent,
+        dart: ctx.dart,
+        counts: { fetched: 0, new: 0, changed: 0, failed: 0 },
+        issues: [],
+        enqueued: 0,
+        detail: {},
+      };
+      await job(ctx, scope, { day: msg.date });
+      if (scope.issues.length) {
+        await addIssues(ctx.kv, scope.issues.map((i) => ({ ...i, run_id: parent.id })));
+      }
+      await updateRun(ctx.kv, parent.id, (run) => {
+        run.counts.fetched += scope.counts.fetched;
+        run.counts.new += scope.counts.new;
+        run.counts.changed += scope.counts.changed;
+        run.counts.failed += scope.counts.failed;
+        const calls = Number(scope.detail.api_calls ?? 0);
+        run.api_calls += calls;
+        run.detail = { ...run.detail, last_day: msg.date };
+      });
+      return 0;
+    }
+    case "backtest_export":
+      await runBacktestExport(ctx, msg.job_id);
+      return 0;
     case "backfill_window": {
       const counted = countingDart(ctx.dart);
       const r = await backfillWindow(ctx, counted.dart, msg.bgn_de, msg.end_de);

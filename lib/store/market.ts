@@ -238,10 +238,18 @@ export interface DayMeta {
   date: string;
   market: KrxMarket;
   count: number;
-  /** Blob holding the packed cross-section. */
-  hash: string;
+  /** Blob holding the packed cross-section (large days), or null when inline. */
+  hash: string | null;
+  /** The packed cross-section itself when it is small (under {@linkcode INLINE_DAY_BYTES}). */
+  packed?: Uint8Array;
   stored_at: string;
 }
+
+/**
+ * Cross-sections up to this size live inside their meta value (one KV write, batched);
+ * larger ones (a 950-stock KOSPI day is about 80 KB) go to the chunked blob store.
+ */
+export const INLINE_DAY_BYTES = 48 * 1024;
 
 /** What {@linkcode putBars} wrote. */
 export interface PutBarsResult extends MergeCounts {
@@ -268,16 +276,23 @@ export async function putBars(
     s.set(ymdInt(b.date), barVals(b));
   }
   const at = new Date().toISOString();
+  const days = new AtomicBatcher(kv, 900, 640 * 1024);
   for (const [date, rows] of byDay) {
     rows.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     const bytes = pack({
       labels: rows.map((r) => r.code),
       cols: BAR_FIELDS.map((f) => Float64Array.from(rows, (r) => nz(r[f]))),
     });
-    const blob = await putBlob(kv, bytes, "application/x-kdesk-packed");
-    const meta: DayMeta = { date, market, count: rows.length, hash: blob.hash, stored_at: at };
-    await kv.set(keys.barDay(date, market), meta);
+    const base = { date, market, count: rows.length, stored_at: at };
+    if (bytes.length <= INLINE_DAY_BYTES) {
+      const meta: DayMeta = { ...base, hash: null, packed: bytes };
+      await days.set(keys.barDay(date, market), meta, bytes.length + 256);
+    } else {
+      const blob = await putBlob(kv, bytes, "application/x-kdesk-packed");
+      await days.set(keys.barDay(date, market), { ...base, hash: blob.hash } as DayMeta, 256);
+    }
   }
+  await days.flush();
   const counts = await mergeSeries(kv, keys.barYear, BAR_FIELDS, byCode);
   await bumpMarketEpoch(kv);
   return { ...counts, days: byDay.size };
@@ -323,7 +338,7 @@ export async function getDayMeta(
 export async function getDay(kv: Deno.Kv, date: string, market: KrxMarket): Promise<DailyBar[]> {
   const meta = await getDayMeta(kv, date, market);
   if (!meta) return [];
-  const bytes = await getBlob(kv, meta.hash);
+  const bytes = meta.packed ?? (meta.hash ? await getBlob(kv, meta.hash) : null);
   if (!bytes) throw new Error(`cross-section ${date} ${market} is missing its blob ${meta.hash}`);
   const p = unpack(bytes);
   return p.labels.map((code, i) => {

@@ -1,0 +1,103 @@
+/**
+ * The `krx_daily` job (trading days 18:00 KST, and one `krx_day` queue message per day of a
+ * backfill): collects one KRX day with {@linkcode collectKrxDay} inside the run scope.
+ *
+ * - The day is `opts.day`, else the KST date of `ctx.now()`. A weekend or a known holiday
+ *   (`isTradingDay` false) records `holiday: true` and makes no call. When KRX answers no
+ *   rows for today although the calendar says it trades, the day is stored as a holiday and
+ *   the run gets a `KRX_NO_DATA` WARN (a closure the calendar misses, or data not published
+ *   yet); for an explicit day (backfill, admin) an empty answer is a plain holiday.
+ * - `scope.detail.api_calls` = calls made (the `krx_day` handler adds it to the parent run);
+ *   counts and issues go into the scope (issues set the run status: ERROR → FAILED,
+ *   WARN → PARTIAL).
+ * - When the day is the newest stored trading day and some bars changed, each company with a
+ *   snapshot whose stock code got a changed bar gets one `rebuild_snapshot` message, so its
+ *   price section refreshes. A past day (backfill) enqueues nothing: the next daily run
+ *   rebuilds every company whose stock traded.
+ *
+ * @module
+ */
+import { collectKrxDay } from "../etl/krx_collect.ts";
+import { isTradingDay, kstParts } from "../market/sessions.ts";
+import type { DataKrxApi, KrxApi } from "../sources/krx/types.ts";
+import { keys } from "../store/keys.ts";
+import { latestBarDay } from "../store/market.ts";
+import type { SnapshotIndexEntry } from "../store/snapshots.ts";
+import type { Profile } from "../etl/schemas.ts";
+import type { NewJob } from "./messages.ts";
+import { enqueue, type ExternalJob, type JobsContext } from "./runtime.ts";
+
+/** Companies with a snapshot whose stock code is in `codes`, by corp_code. */
+export async function snapshotCorpsOf(kv: Deno.Kv, codes: Iterable<string>): Promise<string[]> {
+  const want = new Set(codes);
+  if (!want.size) return [];
+  const corps: string[] = [];
+  for await (
+    const e of kv.list<SnapshotIndexEntry>({ prefix: keys.snapshotIndexPrefix() }, {
+      batchSize: 500,
+    })
+  ) corps.push(e.value.corp_code);
+  const out: string[] = [];
+  for (let i = 0; i < corps.length; i += 10) {
+    const slice = corps.slice(i, i + 10);
+    const got = await kv.getMany<Profile[]>(slice.map((c) => keys.profile(c)));
+    got.forEach((g, j) => {
+      const code = g.value?.stock_code;
+      if (code && want.has(code)) out.push(slice[j]);
+    });
+  }
+  return out.sort();
+}
+
+/** The KST trading day a job collects: `day`, else the KST date of `ctx.now()`. */
+export function krxJobDay(ctx: Pick<JobsContext, "now">, day?: string): string {
+  return day ?? kstParts(ctx.now()).date;
+}
+
+/** Builds the job over a KRX OpenAPI client and, optionally, a data.krx.co.kr client. */
+export function krxDailyJob(krx: KrxApi, flows?: DataKrxApi): ExternalJob {
+  return async (ctx, scope, opts) => {
+    const day = krxJobDay(ctx, opts?.day);
+    scope.detail.day = day;
+    if (!isTradingDay(day)) {
+      scope.detail.holiday = true;
+      scope.detail.api_calls = 0;
+      return;
+    }
+    const r = await collectKrxDay({
+      kv: ctx.kv,
+      krx,
+      flows,
+      date: day,
+      run_id: scope.run.id,
+    });
+    scope.detail.holiday = r.holiday;
+    scope.detail.api_calls = r.api_calls;
+    if (r.holiday && !opts?.day) {
+      // Today is a trading day by the calendar, yet KRX has no rows.
+      scope.issues.push({
+        code: "KRX_NO_DATA",
+        severity: "WARN",
+        source: "krx",
+        subject: `krx ${day}`,
+        message: `KRX answered no rows for ${day}, a trading day by the calendar: a closure ` +
+          `missing from KRX_HOLIDAYS, or the day is not published yet (run it again later)`,
+        run_id: scope.run.id,
+      });
+    }
+    scope.counts.fetched += r.counts.fetched;
+    scope.counts.new += r.counts.new;
+    scope.counts.changed += r.counts.changed;
+    scope.counts.failed += r.counts.failed;
+    scope.issues.push(...r.issues);
+    if (!r.codes_changed.length || (await latestBarDay(ctx.kv)) !== day) return;
+    const corps = await snapshotCorpsOf(ctx.kv, r.codes_changed);
+    const jobs: NewJob[] = corps.map((corp) => ({
+      kind: "rebuild_snapshot",
+      corp_code: corp,
+      key: `rebuild:${corp}:krx:${day}:${scope.run.id}`,
+      run_id: scope.run.id,
+    }));
+    scope.enqueued += (await enqueue(ctx, jobs)).length;
+  };
+}
