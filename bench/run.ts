@@ -13,6 +13,7 @@ const ALL: Record<string, string[]> = {
   sse_latency_5k: ["bench/sse_latency.ts", "5000", "30", "100"],
   ipo_load: ["bench/ipo_load.ts", "3", "10", "2000"],
   xlsx: ["bench/xlsx.ts", "2000", "5"],
+  backtest_export: ["bench/backtest_export.ts", "2700", "250", "3"],
 };
 const names = Deno.args.length ? Deno.args : Object.keys(ALL);
 for (const name of names) {

@@ -1,0 +1,244 @@
+/**
+ * Backtest export jobs in KV: one record per job under `["export_job", id]`, ids time-ordered
+ * so the newest list first.
+ *
+ * Life cycle: PENDING (created by the API) → RUNNING (claimed by a queue worker, with a
+ * progress 0–100 and a lease) → SUCCEEDED (with its files) or FAILED (with a masked error).
+ * Every write by a worker is an atomic check on the versionstamp it last wrote, so a worker
+ * that lost its lease (a redelivered message took over after its process died) can neither
+ * report progress nor finish the job: there is never a half-written SUCCEEDED.
+ *
+ * @module
+ */
+import type { BacktestExportRequest } from "../export/backtest.ts";
+import { maskSecrets } from "../log.ts";
+import { keys } from "./keys.ts";
+import { timeId } from "./raw.ts";
+
+export type ExportStatus = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
+
+/** One stored file of a finished export. */
+export interface ExportFileRecord {
+  /** File name, e.g. `instrument_daily.parquet`. */
+  name: string;
+  rows: number;
+  bytes: number;
+  /** Hex SHA-256 of the file's bytes (also its ETag). */
+  sha256: string;
+  /** Blob store hash holding the bytes (the same SHA-256: blobs are content-addressed). */
+  blob: string;
+  content_type: string;
+}
+
+/** A backtest export job. */
+export interface ExportJob {
+  job_id: string;
+  status: ExportStatus;
+  /** 0–100; 100 only when SUCCEEDED. */
+  progress: number;
+  /** What the worker is doing ("instrument_daily", "store", …); null when not running. */
+  stage: string | null;
+  request: BacktestExportRequest;
+  /** Directory the files are also written to (`EXPORT_DIR` at creation), or null. */
+  export_dir: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Last write by the worker (the lease's heartbeat). */
+  updated_at: string;
+  /** Workers that claimed the job (more than 1 after a redelivery). */
+  attempts: number;
+  files: ExportFileRecord[];
+  /** Error of a FAILED job, secrets masked. */
+  error: string | null;
+}
+
+/** A worker's hold on a RUNNING job: the record as it last wrote it and its versionstamp. */
+export interface ExportLease {
+  job: ExportJob;
+  versionstamp: string;
+}
+
+/** A RUNNING job whose record was not written for this long is taken over by a redelivery. */
+export const EXPORT_LEASE_MS = 60_000;
+
+/** Thrown when a worker's write finds the record changed by another worker. */
+export class ExportLeaseLostError extends Error {
+  override name = "ExportLeaseLostError";
+}
+
+/** Job ids: {@linkcode timeId} (13-digit ms, 4-digit sequence, 6 hex). */
+export const EXPORT_JOB_ID_RE = /^\d{17}[0-9a-f]{6}$/;
+
+/** Creates a PENDING job. */
+export async function createExportJob(
+  kv: Deno.Kv,
+  request: BacktestExportRequest,
+  opts: { exportDir?: string | null; now?: Date } = {},
+): Promise<ExportJob> {
+  const now = opts.now ?? new Date();
+  const job: ExportJob = {
+    job_id: timeId(now.getTime()),
+    status: "PENDING",
+    progress: 0,
+    stage: null,
+    request,
+    export_dir: opts.exportDir ?? null,
+    created_at: now.toISOString(),
+    started_at: null,
+    finished_at: null,
+    updated_at: now.toISOString(),
+    attempts: 0,
+    files: [],
+    error: null,
+  };
+  const res = await kv.atomic().check({ key: keys.exportJob(job.job_id), versionstamp: null })
+    .set(keys.exportJob(job.job_id), job).commit();
+  if (!res.ok) throw new Error(`export job ${job.job_id} already exists`);
+  return job;
+}
+
+/** One job, or null. */
+export async function getExportJob(kv: Deno.Kv, jobId: string): Promise<ExportJob | null> {
+  return (await kv.get<ExportJob>(keys.exportJob(jobId))).value;
+}
+
+/** Jobs, newest first. */
+export async function listExportJobs(
+  kv: Deno.Kv,
+  opts: { limit?: number } = {},
+): Promise<ExportJob[]> {
+  const out: ExportJob[] = [];
+  const iter = kv.list<ExportJob>({ prefix: keys.exportJobPrefix() }, {
+    reverse: true,
+    limit: opts.limit ?? 50,
+  });
+  for await (const e of iter) out.push(e.value);
+  return out;
+}
+
+/** What {@linkcode claimExportJob} found. */
+export type ClaimResult =
+  | { claimed: true; lease: ExportLease }
+  | { claimed: false; reason: "missing" | "finished" | "running"; job: ExportJob | null };
+
+/**
+ * Claims a job for a worker: a PENDING job, or a RUNNING one whose lease expired (its worker
+ * died), becomes RUNNING at progress 0 with `attempts + 1`. A finished job, or one another
+ * worker is running, is not claimed.
+ */
+export async function claimExportJob(
+  kv: Deno.Kv,
+  jobId: string,
+  now = new Date(),
+): Promise<ClaimResult> {
+  const entry = await kv.get<ExportJob>(keys.exportJob(jobId));
+  const job = entry.value;
+  if (!job) return { claimed: false, reason: "missing", job: null };
+  if (job.status === "SUCCEEDED" || job.status === "FAILED") {
+    return { claimed: false, reason: "finished", job };
+  }
+  if (
+    job.status === "RUNNING" && now.getTime() - Date.parse(job.updated_at) < EXPORT_LEASE_MS
+  ) return { claimed: false, reason: "running", job };
+  const next: ExportJob = {
+    ...job,
+    status: "RUNNING",
+    progress: 0,
+    stage: "start",
+    started_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    attempts: job.attempts + 1,
+    files: [],
+    error: null,
+  };
+  const res = await kv.atomic().check(entry).set(keys.exportJob(jobId), next).commit();
+  if (!res.ok) return { claimed: false, reason: "running", job };
+  return { claimed: true, lease: { job: next, versionstamp: res.versionstamp } };
+}
+
+async function write(kv: Deno.Kv, lease: ExportLease, next: ExportJob): Promise<void> {
+  const res = await kv.atomic()
+    .check({ key: keys.exportJob(next.job_id), versionstamp: lease.versionstamp })
+    .set(keys.exportJob(next.job_id), next)
+    .commit();
+  if (!res.ok) {
+    throw new ExportLeaseLostError(`export job ${next.job_id} was taken over by another worker`);
+  }
+  lease.job = next;
+  lease.versionstamp = res.versionstamp;
+}
+
+/** Records progress (0–99) and the current stage; also renews the lease. */
+export function setExportProgress(
+  kv: Deno.Kv,
+  lease: ExportLease,
+  progress: number,
+  stage: string,
+  now = new Date(),
+): Promise<void> {
+  const p = Math.max(0, Math.min(99, Math.floor(progress)));
+  return write(kv, lease, { ...lease.job, progress: p, stage, updated_at: now.toISOString() });
+}
+
+/** Finishes a job as SUCCEEDED with its files (one atomic write). */
+export function succeedExportJob(
+  kv: Deno.Kv,
+  lease: ExportLease,
+  files: ExportFileRecord[],
+  now = new Date(),
+): Promise<void> {
+  const at = now.toISOString();
+  return write(kv, lease, {
+    ...lease.job,
+    status: "SUCCEEDED",
+    progress: 100,
+    stage: null,
+    files,
+    finished_at: at,
+    updated_at: at,
+    error: null,
+  });
+}
+
+/** Finishes a job as FAILED with a (masked) error; its files are dropped. */
+export function failExportJob(
+  kv: Deno.Kv,
+  lease: ExportLease,
+  error: string,
+  now = new Date(),
+): Promise<void> {
+  const at = now.toISOString();
+  return write(kv, lease, {
+    ...lease.job,
+    status: "FAILED",
+    stage: null,
+    files: [],
+    finished_at: at,
+    updated_at: at,
+    error: maskSecrets(error).slice(0, 2000),
+  });
+}
+
+/** Marks a job that never started FAILED (e.g. its queue message could not be sent). */
+export async function failPendingExportJob(
+  kv: Deno.Kv,
+  jobId: string,
+  error: string,
+  now = new Date(),
+): Promise<boolean> {
+  const entry = await kv.get<ExportJob>(keys.exportJob(jobId));
+  if (!entry.value || entry.value.status !== "PENDING") return false;
+  const at = now.toISOString();
+  const res = await kv.atomic().check(entry).set(
+    keys.exportJob(jobId),
+    {
+      ...entry.value,
+      status: "FAILED",
+      finished_at: at,
+      updated_at: at,
+      error: maskSecrets(error).slice(0, 2000),
+    } satisfies ExportJob,
+  ).commit();
+  return res.ok;
+}

@@ -1,0 +1,459 @@
+/**
+ * Backtest exports: `POST /api/v1/backtest/exports` creates a job (202, run on the KV
+ * queue), `GET …/exports` lists jobs, `GET …/{job_id}` reports status and progress,
+ * `GET …/{job_id}/manifest` the files with row counts, sizes and SHA-256, and
+ * `GET …/{job_id}/files/{name}` downloads a file from the blob store. The `/exports` page
+ * creates exports with a plain form POST and lists them.
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { h } from "preact";
+import { z } from "zod";
+import { type ExportFormValues, ExportsPage } from "../components/ExportsPage.tsx";
+import { renderDocument } from "../components/Layout.tsx";
+import {
+  BacktestExportRequest,
+  EXPORT_MARKETS,
+  EXPORT_TABLE_NAMES,
+  exportManifest,
+  OUTPUT_FORMATS,
+  unknownIndexCodes,
+} from "../lib/export/backtest.ts";
+import { toKstDate } from "../lib/format.ts";
+import { enqueue } from "../lib/jobs/runtime.ts";
+import { log } from "../lib/log.ts";
+import { getBlob } from "../lib/store/blobs.ts";
+import {
+  createExportJob,
+  EXPORT_JOB_ID_RE,
+  type ExportJob,
+  failPendingExportJob,
+  getExportJob,
+  listExportJobs,
+} from "../lib/store/exports.ts";
+import { latestBarDay, listIndices } from "../lib/store/market.ts";
+import { get } from "./api.ts";
+import type { AppDeps } from "./deps.ts";
+import { Problem, problem, zodProblem } from "./problem.ts";
+
+const BASE = "/api/v1/backtest/exports";
+const problemContent = { "application/problem+json": { schema: Problem } };
+const FILE_NAME_RE = new RegExp(
+  `^(${EXPORT_TABLE_NAMES.join("|")})\\.(${OUTPUT_FORMATS.join("|")})$`,
+);
+
+// ---------------------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------------------
+
+const JobIdParam = z.string().regex(EXPORT_JOB_ID_RE, "job_id is not an export job id").meta({
+  param: { name: "job_id", in: "path" },
+  example: "17640000000000000a1b2c3",
+});
+
+const ExportStatus = z.enum(["PENDING", "RUNNING", "SUCCEEDED", "FAILED"]);
+
+const ExportFile = z.object({
+  name: z.string().meta({ example: "instrument_daily.parquet" }),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  sha256: z.string().describe("Hex SHA-256 of the file's bytes (also its ETag)"),
+  content_type: z.string(),
+  url: z.string(),
+}).meta({ id: "BacktestExportFile" });
+
+const Links = z.object({
+  self: z.string(),
+  manifest: z.string().nullable(),
+  page: z.string(),
+});
+
+const ExportJobView = z.object({
+  job_id: z.string(),
+  status: ExportStatus,
+  progress: z.number().int().min(0).max(100),
+  stage: z.string().nullable().describe("What the worker is doing while RUNNING"),
+  market_code: z.enum(EXPORT_MARKETS),
+  index_codes: z.array(z.string()),
+  date_from: z.string(),
+  date_to: z.string(),
+  include_issues: z.boolean(),
+  output_format: z.enum(OUTPUT_FORMATS),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  attempts: z.number().int(),
+  files: z.array(ExportFile).describe("The files of a SUCCEEDED job; [] otherwise"),
+  rows: z.record(z.string(), z.number().int()).describe("Rows per file name"),
+  error: z.string().nullable().describe("Why a FAILED job failed"),
+  links: Links,
+}).meta({ id: "BacktestExportJob" });
+
+const Created = z.object({
+  job_id: z.string(),
+  status: z.literal("PENDING"),
+  links: Links,
+}).meta({ id: "BacktestExportCreated" });
+
+const Manifest = z.object({
+  job_id: z.string(),
+  market_code: z.enum(EXPORT_MARKETS),
+  date_from: z.string(),
+  date_to: z.string(),
+  index_codes: z.array(z.string()),
+  include_issues: z.boolean(),
+  output_format: z.enum(OUTPUT_FORMATS),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+  files: z.array(z.object({
+    name: z.string(),
+    rows: z.number().int(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+  })),
+}).meta({ id: "BacktestExportManifest" });
+
+// ---------------------------------------------------------------------------------------
+// Routes (documentation)
+// ---------------------------------------------------------------------------------------
+
+const createExportRoute = createRoute({
+  method: "post",
+  path: BASE,
+  summary: "Create a backtest export",
+  description:
+    "Queues a job that writes instruments, instrument_daily (sorted by code, date; 원, raw prices), benchmark_index_daily and, with include_issues, data_quality_issues as Parquet or CSV. Poll the job's URL for status and progress. An unknown index code is a 400 listing the known ones.",
+  request: {
+    body: { content: { "application/json": { schema: BacktestExportRequest } }, required: true },
+  },
+  responses: {
+    202: {
+      description: "Job created (PENDING); `Location` is the job's URL",
+      content: { "application/json": { schema: Created } },
+    },
+    400: { description: "Invalid input", content: problemContent },
+    503: { description: "No job queue runs in this process", content: problemContent },
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: BASE,
+  summary: "Backtest exports, newest first",
+  request: {
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+  },
+  responses: {
+    200: {
+      description: "Jobs",
+      content: {
+        "application/json": {
+          schema: z.object({ items: z.array(ExportJobView) }).meta({
+            id: "BacktestExportList",
+          }),
+        },
+      },
+    },
+    400: { description: "Invalid input", content: problemContent },
+  },
+});
+
+const jobRoute = createRoute({
+  method: "get",
+  path: `${BASE}/{job_id}`,
+  summary: "A backtest export job",
+  description:
+    "Status PENDING → RUNNING (progress 0–100, stage) → SUCCEEDED (files with rows, bytes, sha256) or FAILED (error).",
+  request: { params: z.object({ job_id: JobIdParam }) },
+  responses: {
+    200: { description: "The job", content: { "application/json": { schema: ExportJobView } } },
+    400: { description: "Invalid job id", content: problemContent },
+    404: { description: "Unknown job", content: problemContent },
+  },
+});
+
+const manifestRoute = createRoute({
+  method: "get",
+  path: `${BASE}/{job_id}/manifest`,
+  summary: "Manifest of a finished backtest export",
+  description:
+    "The request and each file's name, row count, size and SHA-256 (the same document as manifest.json in EXPORT_DIR).",
+  request: { params: z.object({ job_id: JobIdParam }) },
+  responses: {
+    200: { description: "The manifest", content: { "application/json": { schema: Manifest } } },
+    400: { description: "Invalid job id", content: problemContent },
+    404: { description: "Unknown job", content: problemContent },
+    409: { description: "The job has not succeeded (yet)", content: problemContent },
+  },
+});
+
+const fileRoute = createRoute({
+  method: "get",
+  path: `${BASE}/{job_id}/files/{name}`,
+  summary: "Download a file of a finished backtest export",
+  description:
+    "The file's bytes (`application/vnd.apache.parquet` or `text/csv; charset=utf-8`) as an attachment; the ETag is its SHA-256 (If-None-Match answers 304).",
+  request: {
+    params: z.object({
+      job_id: JobIdParam,
+      name: z.string().regex(FILE_NAME_RE, "not an export file name").meta({
+        param: { name: "name", in: "path" },
+        example: "instrument_daily.parquet",
+      }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The file",
+      content: {
+        "application/vnd.apache.parquet": { schema: z.string().meta({ format: "binary" }) },
+        "text/csv": { schema: z.string() },
+      },
+    },
+    304: { description: "Not modified (If-None-Match matched the SHA-256)" },
+    400: { description: "Invalid job id or file name", content: problemContent },
+    404: { description: "Unknown job or file", content: problemContent },
+    409: { description: "The job has not succeeded (yet)", content: problemContent },
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Handlers
+// ---------------------------------------------------------------------------------------
+
+/** The API view of a job. */
+export function jobView(job: ExportJob): z.infer<typeof ExportJobView> {
+  const self = `${BASE}/${job.job_id}`;
+  const done = job.status === "SUCCEEDED";
+  return {
+    job_id: job.job_id,
+    status: job.status,
+    progress: job.progress,
+    stage: job.stage,
+    ...job.request,
+    created_at: job.created_at,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+    attempts: job.attempts,
+    files: job.files.map((f) => ({
+      name: f.name,
+      rows: f.rows,
+      bytes: f.bytes,
+      sha256: f.sha256,
+      content_type: f.content_type,
+      url: `${self}/files/${f.name}`,
+    })),
+    rows: Object.fromEntries(job.files.map((f) => [f.name, f.rows])),
+    error: job.error,
+    links: { self, manifest: done ? `${self}/manifest` : null, page: `/exports?job=${job.job_id}` },
+  };
+}
+
+type CreateResult =
+  | { ok: true; job: ExportJob }
+  | { ok: false; response: Response; errors: string[] };
+
+/** Validates a request (schema, then index codes against the store), creates and queues it. */
+async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<CreateResult> {
+  const parsed = BacktestExportRequest.safeParse(raw);
+  if (!parsed.success) {
+    const res = zodProblem(parsed.error, path);
+    return {
+      ok: false,
+      response: res,
+      errors: parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`),
+    };
+  }
+  const req = parsed.data;
+  const { unknown, known } = await unknownIndexCodes(deps.kv, req.index_codes);
+  if (unknown.length) {
+    const detail = `Unknown index code${unknown.length > 1 ? "s" : ""} ${
+      unknown.join(", ")
+    }. Known codes: ${known.join(", ") || "(none stored)"}`;
+    return {
+      ok: false,
+      response: problem(400, detail, {
+        instance: path,
+        errors: unknown.map((c) => ({ path: "index_codes", message: `unknown index code ${c}` })),
+      }),
+      errors: [detail],
+    };
+  }
+  if (!deps.jobs) {
+    const detail = "Jobs are not running in this process.";
+    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+  }
+  const job = await createExportJob(deps.kv, req, { exportDir: deps.config.EXPORT_DIR ?? null });
+  try {
+    await enqueue(deps.jobs, [{
+      kind: "backtest_export",
+      job_id: job.job_id,
+      key: `backtest_export:${job.job_id}`,
+      run_id: null,
+    }]);
+  } catch (e) {
+    log.error("backtest export enqueue failed", { job_id: job.job_id, error: e as Error });
+    await failPendingExportJob(deps.kv, job.job_id, "the job could not be queued");
+    const detail = "The export could not be queued; try again.";
+    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+  }
+  return { ok: true, job };
+}
+
+const minusYear = (d: string) =>
+  `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`.replace(
+    /-02-29$/,
+    "-02-28",
+  );
+
+/** Form defaults: the last stored year of KOSPI with the KOSPI index when stored. */
+async function defaults(deps: AppDeps, indexCodes: string[]): Promise<ExportFormValues> {
+  const to = (await latestBarDay(deps.kv)) ?? toKstDate(new Date());
+  return {
+    market_code: "KOSPI",
+    index_codes: indexCodes.includes("KOSPI") ? ["KOSPI"] : [],
+    date_from: minusYear(to),
+    date_to: to,
+    include_issues: false,
+    output_format: "parquet",
+  };
+}
+
+/** The backtest export API and the /exports page. */
+export function backtestRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+
+  app.openAPIRegistry.registerPath(createExportRoute);
+  app.post(BASE, async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return problem(400, "The body must be JSON.", { instance: c.req.path });
+    }
+    const r = await createExport(deps, raw, c.req.path);
+    if (!r.ok) return r.response;
+    const view = jobView(r.job);
+    return c.json({ job_id: r.job.job_id, status: "PENDING" as const, links: view.links }, 202, {
+      location: view.links.self,
+    });
+  });
+
+  get(app, listRoute, async (c, { query }) => {
+    const jobs = await listExportJobs(deps.kv, { limit: query.limit });
+    return c.json({ items: jobs.map(jobView) });
+  });
+
+  const load = async (c: Context, id: string) => {
+    const job = await getExportJob(deps.kv, id);
+    return job
+      ? { job }
+      : { error: problem(404, `No backtest export ${id}`, { instance: c.req.path }) };
+  };
+  const notDone = (c: Context, job: ExportJob) =>
+    problem(
+      409,
+      `Backtest export ${job.job_id} is ${job.status}${
+        job.status === "FAILED" ? `: ${job.error}` : ""
+      }; it has no files.`,
+      { instance: c.req.path },
+    );
+
+  get(app, jobRoute, async (c, { params }) => {
+    const r = await load(c, params.job_id);
+    return r.error ?? c.json(jobView(r.job));
+  });
+
+  get(app, manifestRoute, async (c, { params }) => {
+    const r = await load(c, params.job_id);
+    if (r.error) return r.error;
+    if (r.job.status !== "SUCCEEDED") return notDone(c, r.job);
+    return c.json(exportManifest(r.job));
+  });
+
+  get(app, fileRoute, async (c, { params }) => {
+    const r = await load(c, params.job_id);
+    if (r.error) return r.error;
+    if (r.job.status !== "SUCCEEDED") return notDone(c, r.job);
+    const f = r.job.files.find((x) => x.name === params.name);
+    if (!f) {
+      return problem(404, `Backtest export ${params.job_id} has no file ${params.name}`, {
+        instance: c.req.path,
+      });
+    }
+    const etag = `"${f.sha256}"`;
+    const headers: [string, string][] = [
+      ["etag", etag],
+      ["cache-control", "private, max-age=31536000, immutable"],
+      ["x-content-type-options", "nosniff"],
+    ];
+    const inm = c.req.header("if-none-match");
+    if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    const bytes = await getBlob(deps.kv, f.blob);
+    if (!bytes) {
+      return problem(404, `The stored bytes of ${f.name} are missing`, { instance: c.req.path });
+    }
+    const download = `kdesk-${r.job.request.market_code.toLowerCase()}-${r.job.job_id}-${f.name}`;
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: [
+        ...headers,
+        ["content-type", f.content_type],
+        ["content-length", String(bytes.length)],
+        ["content-disposition", `attachment; filename="${download}"`],
+      ],
+    });
+  });
+
+  // --- the page ---
+
+  const page = async (
+    c: Context,
+    opts: { form?: ExportFormValues; errors?: string[]; status?: number } = {},
+  ) => {
+    const [indices, jobs] = await Promise.all([
+      listIndices(deps.kv),
+      listExportJobs(deps.kv, { limit: 30 }),
+    ]);
+    const highlight = c.req.query("job");
+    const html = renderDocument(h(ExportsPage, {
+      sample: deps.config.sample,
+      bundle: deps.islandBundle,
+      indices,
+      jobs,
+      form: opts.form ?? await defaults(deps, indices.map((i) => i.index_code)),
+      errors: opts.errors,
+      jobsEnabled: !!deps.jobs,
+      highlight: highlight && EXPORT_JOB_ID_RE.test(highlight) ? highlight : undefined,
+    }));
+    return new Response(html, {
+      status: opts.status ?? 200,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+  };
+
+  app.get("/exports", (c) => page(c));
+
+  app.post("/exports", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const list = (v: unknown) =>
+      (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === "string");
+    const one = (v: unknown) => (typeof v === "string" ? v : "");
+    const form: ExportFormValues = {
+      market_code: one(body.market_code),
+      index_codes: list(body.index_codes) as string[],
+      date_from: one(body.date_from),
+      date_to: one(body.date_to),
+      include_issues: one(body.include_issues) === "on",
+      output_format: one(body.output_format) || "parquet",
+    };
+    const r = await createExport(deps, form, c.req.path);
+    if (!r.ok) return page(c, { form, errors: r.errors, status: r.response.status });
+    return c.redirect(`/exports?job=${r.job.job_id}`, 303);
+  });
+
+  return app;
+}

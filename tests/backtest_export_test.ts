@@ -1,0 +1,1007 @@
+/**
+ * Backtest exports (issue #6): a generated market (30 instruments × 60 days, a halted
+ * stock, a late listing, two indices, quality issues) in an in-memory KV; POST → 202 →
+ * the queued job → SUCCEEDED; the files read back by an independent reader (DuckDB) match
+ * what the market API serves (row counts, column types, Σ close, null opens); manifest
+ * SHA-256 = the downloaded bytes; CSV round-trip; EXPORT_DIR; bad input; failures; redelivery;
+ * the /exports page.
+ */
+import assert from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import type { Hono } from "hono";
+import { loadConfig } from "../config.ts";
+import { csvField, csvTableWriter } from "../lib/export/csv.ts";
+import { parquetTableWriter } from "../lib/export/parquet.ts";
+import { addYears, issueDay } from "../lib/export/backtest.ts";
+import { runBacktestExport } from "../lib/jobs/backtest_export.ts";
+import type { BacktestExportMsg } from "../lib/jobs/messages.ts";
+import {
+  handleMessage,
+  type JobsContext,
+  type JobsDart,
+  startQueueListener,
+} from "../lib/jobs/runtime.ts";
+import { configureLog } from "../lib/log.ts";
+import {
+  type DailyBar,
+  type IndexBar,
+  indexCode,
+  type Instrument,
+  type KrxMarket,
+} from "../lib/market/model.ts";
+import { sha256Hex } from "../lib/store/blobs.ts";
+import { type ExportJob, getExportJob } from "../lib/store/exports.ts";
+import { keys } from "../lib/store/keys.ts";
+import { putBars, putIndexBars, putInstruments } from "../lib/store/market.ts";
+import { addIssues } from "../lib/store/quality.ts";
+import { SnapshotCache } from "../lib/store/snapshots.ts";
+import { createApp } from "../routes/app.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+configureLog({ level: "error", sink: () => {} });
+
+const BASE = "/api/v1/backtest/exports";
+
+/** Weekdays from `from` (inclusive), `n` of them. */
+function weekdays(from: string, n: number): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); out.length < n; t += 86400_000) {
+    const d = new Date(t);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+const DAYS = weekdays("2024-01-02", 60);
+const FROM = DAYS[0], TO = DAYS[DAYS.length - 1];
+const HALTED = "010021"; // i = 3: halted on days 10–14
+const LATE = "010035"; // i = 5: listed on day 20
+const QUOTED = "010049"; // i = 7: a name with a quote and a comma
+const NO_BARS = "999990";
+
+/** Codes with a leading zero, like most KRX codes (005930). */
+const codeOf = (i: number) => String(10000 + i * 7).padStart(6, "0");
+const marketOf = (i: number): KrxMarket => (i < 20 ? "KOSPI" : i < 28 ? "KOSDAQ" : "KONEX");
+
+function instrument(i: number): Instrument {
+  const code = codeOf(i);
+  return {
+    code,
+    isin: `KR7${code}00${i % 10}`.padEnd(12, "0").slice(0, 12),
+    name: code === QUOTED ? '가나"다,라' : `테스트${i}`,
+    name_full: `테스트${i} 보통주`,
+    name_en: i % 2 ? `Test ${i}` : null,
+    market: marketOf(i),
+    sector: marketOf(i) === "KOSPI" ? null : "중견기업부",
+    security_group: "주권",
+    stock_kind: "보통주",
+    par_value: i === 9 ? null : i === 11 ? 0.5 : 500,
+    listing_date: code === LATE ? DAYS[20] : "2010-05-03",
+    shares: 1_000_000 + i * 1000,
+  };
+}
+
+function bars(i: number): DailyBar[] {
+  const code = codeOf(i);
+  const shares = 1_000_000 + i * 1000;
+  return DAYS.flatMap((date, d): DailyBar[] => {
+    if (code === LATE && d < 20) return [];
+    const close = 1000 + i * 137 + ((d * 31 + i * 17) % 200) - 100;
+    const halted = code === HALTED && d >= 10 && d < 15;
+    const volume = halted ? 0 : 1000 + ((d * 13 + i) % 500) * 10;
+    return [{
+      date,
+      code,
+      open: halted ? null : close - 5,
+      high: halted ? null : close + 20,
+      low: halted ? null : close - 30,
+      close,
+      change: ((d * 7 + i) % 41) - 20,
+      change_pct: Math.round((((d * 7 + i) % 41) - 20) / close * 10000) / 100,
+      volume,
+      value: halted ? 0 : close * volume,
+      market_cap: close * shares,
+      shares,
+    }];
+  });
+}
+
+function indexBars(series: "KOSPI" | "KOSDAQ", name: string, base: number): IndexBar[] {
+  return DAYS.map((date, d) => {
+    const close = Math.round((base + d * 1.37 + (d % 5) * 0.11) * 100) / 100;
+    return {
+      date,
+      index_code: indexCode(series, name),
+      series,
+      name,
+      open: close - 1.5,
+      high: close + 3.25,
+      low: close - 4.75,
+      close,
+      change: 1.37,
+      change_pct: 0.05,
+      volume: 300_000_000 + d,
+      value: 9_000_000_000_000 + d,
+      market_cap: 2_000_000_000_000_000 + d,
+    };
+  });
+}
+
+/** Loads the generated market into `kv`. */
+async function loadMarket(kv: Deno.Kv): Promise<void> {
+  const all = Array.from({ length: 30 }, (_, i) => i);
+  await putInstruments(kv, [...all.map(instrument), {
+    ...instrument(0),
+    code: NO_BARS,
+    isin: null,
+    name: "상장폐지",
+  }]);
+  for (const m of ["KOSPI", "KOSDAQ", "KONEX"] as const) {
+    await putBars(kv, m, all.filter((i) => marketOf(i) === m).flatMap(bars));
+  }
+  await putIndexBars(kv, [
+    ...indexBars("KOSPI", "코스피", 2500.12),
+    ...indexBars("KOSDAQ", "코스닥", 850.5),
+  ]);
+  await addIssues(kv, [
+    {
+      code: "KRX_EMPTY_DAY",
+      severity: "WARN",
+      source: "krx",
+      subject: DAYS[3],
+      message: "a message, with a comma",
+      run_id: null,
+    },
+    {
+      code: "KRX_FORMAT",
+      severity: "ERROR",
+      source: "datakrx",
+      subject: `KOSPI:${DAYS[7].replaceAll("-", "")}`,
+      message: "flows changed",
+      run_id: null,
+    },
+    {
+      code: "KRX_EMPTY_DAY",
+      severity: "WARN",
+      source: "krx",
+      subject: "2023-06-01",
+      message: "out of range",
+      run_id: null,
+    },
+    {
+      code: "DART_GAP",
+      severity: "WARN",
+      source: "dart",
+      subject: DAYS[5],
+      message: "not KRX",
+      run_id: null,
+    },
+  ]);
+}
+
+interface Rig {
+  app: Hono;
+  kv: Deno.Kv;
+  ctx: JobsContext;
+  exportDir: string;
+  close(): Promise<void>;
+}
+
+async function rig(opts: { jobs?: boolean } = {}): Promise<Rig> {
+  const kv = await Deno.openKv(":memory:");
+  await loadMarket(kv);
+  const exportDir = await Deno.makeTempDir({ prefix: "kdesk-export-test-" });
+  const config = loadConfig({
+    KDESK_KV_PATH: ":memory:",
+    KDESK_SAMPLE: "off",
+    EXPORT_DIR: exportDir,
+  });
+  const ctx: JobsContext = {
+    kv,
+    dart: {} as JobsDart,
+    now: () => new Date(),
+    sample: false,
+    backoffSchedule: [],
+    probes: [],
+  };
+  const snapshots = new SnapshotCache(kv);
+  const app = createApp({
+    kv,
+    config,
+    snapshots,
+    islandBundle: null,
+    ...(opts.jobs === false ? {} : { jobs: ctx }),
+  });
+  return {
+    app,
+    kv,
+    ctx,
+    exportDir,
+    close: async () => {
+      await snapshots.close();
+      kv.close();
+      await Deno.remove(exportDir, { recursive: true });
+    },
+  };
+}
+
+const post = (app: Hono, body: unknown) =>
+  app.request(BASE, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+/** The message the POST queued (the same shape enqueue stamps). */
+const message = (jobId: string): BacktestExportMsg => ({
+  kind: "backtest_export",
+  job_id: jobId,
+  key: `backtest_export:${jobId}`,
+  run_id: null,
+  id: crypto.randomUUID(),
+  enqueued_at: new Date().toISOString(),
+});
+
+async function json(res: Response, status: number, type = "application/json"): Promise<Json> {
+  assert.equal(res.status, status, `${res.url} status`);
+  assert.match(res.headers.get("content-type") ?? "", new RegExp(`^${type.replace("+", "\\+")}`));
+  return await res.json();
+}
+
+/** Validates a body against the schema the OpenAPI document publishes for it. */
+async function contract(app: Hono) {
+  const doc: Json = await (await app.request("/api/openapi.json")).json();
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // deno-lint-ignore no-explicit-any
+  (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
+  ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
+  return (method: "get" | "post", path: string, status: number, body: Json, type?: string) => {
+    const content = doc.paths[path]?.[method]?.responses?.[String(status)]?.content;
+    assert.ok(content, `OpenAPI documents ${status} for ${method.toUpperCase()} ${path}`);
+    const t = type ?? (status < 400 ? "application/json" : "application/problem+json");
+    const schema = JSON.parse(
+      JSON.stringify(content[t].schema).replaceAll('"#/components', '"openapi.json#/components'),
+    );
+    const validate = ajv.compile(schema);
+    assert.ok(validate(body), `${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+  };
+}
+
+/** Runs `fn` with a DuckDB connection, closed afterwards. */
+async function withDuck<T>(
+  fn: (q: (sql: string) => Promise<Record<string, Json>[]>) => Promise<T>,
+): Promise<T> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  try {
+    return await fn(async (sql) => (await c.runAndReadAll(sql)).getRowObjectsJson());
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+async function download(app: Hono, url: string): Promise<{ bytes: Uint8Array; res: Response }> {
+  const res = await app.request(url);
+  assert.equal(res.status, 200, url);
+  return { bytes: new Uint8Array(await res.arrayBuffer()), res };
+}
+
+/** What the market API serves for a market over the export range (all days). */
+async function apiTotals(app: Hono, market: KrxMarket | "ALL") {
+  let rows = 0, close = 0, nullOpen = 0;
+  for (const d of DAYS) {
+    const qs = market === "ALL" ? "" : `?market=${market}`;
+    const body = await json(await app.request(`/api/v1/market/days/${d}${qs}`), 200);
+    for (const b of body.bars as DailyBar[]) {
+      rows++;
+      close += b.close ?? 0;
+      if (b.open === null) nullOpen++;
+    }
+  }
+  return { rows, close, nullOpen };
+}
+
+Deno.test("[backtest] parquet export: POST 202 → queued job → SUCCEEDED; DuckDB reads what the API serves; manifest sha256; EXPORT_DIR", async () => {
+  const t = await rig();
+  try {
+    const check = await contract(t.app);
+    const res = await post(t.app, {
+      market_code: "KOSPI",
+      index_codes: ["KOSPI", "KOSDAQ"],
+      date_from: FROM,
+      date_to: TO,
+    });
+    const created = await json(res, 202);
+    check("post", BASE, 202, created);
+    assert.equal(created.status, "PENDING");
+    const id: string = created.job_id;
+    assert.equal(res.headers.get("location"), `${BASE}/${id}`);
+    assert.equal(created.links.self, `${BASE}/${id}`);
+
+    const pending = await json(await t.app.request(`${BASE}/${id}`), 200);
+    check("get", `${BASE}/{job_id}`, 200, pending);
+    assert.equal(pending.status, "PENDING");
+    assert.equal(pending.progress, 0);
+    assert.equal(pending.output_format, "parquet", "default format");
+    assert.equal(pending.include_issues, false, "default include_issues");
+    const early = await json(
+      await t.app.request(`${BASE}/${id}/manifest`),
+      409,
+      "application/problem+json",
+    );
+    assert.match(early.detail, /PENDING/);
+
+    // The queue delivers the message: the real handler runs it.
+    assert.equal(await handleMessage(t.ctx, message(id)), "done");
+
+    const job = await json(await t.app.request(`${BASE}/${id}`), 200);
+    check("get", `${BASE}/{job_id}`, 200, job);
+    assert.equal(job.status, "SUCCEEDED");
+    assert.equal(job.progress, 100);
+    assert.equal(job.error, null);
+    assert.equal(job.attempts, 1);
+    const kospi = await apiTotals(t.app, "KOSPI");
+    assert.deepEqual(job.rows, {
+      "instruments.parquet": 20,
+      "instrument_daily.parquet": kospi.rows,
+      "benchmark_index_daily.parquet": 120,
+    });
+    assert.equal(kospi.rows, 20 * 60 - 20, "the late listing has 40 days");
+    assert.equal(kospi.nullOpen, 5, "the halted stock");
+
+    const list = await json(await t.app.request(`${BASE}?limit=5`), 200);
+    check("get", BASE, 200, list);
+    assert.equal(list.items[0].job_id, id);
+
+    // Manifest: sha256 and sizes of the downloaded bytes.
+    const manifest = await json(await t.app.request(`${BASE}/${id}/manifest`), 200);
+    check("get", `${BASE}/{job_id}/manifest`, 200, manifest);
+    assert.deepEqual(
+      { ...manifest, files: undefined, created_at: undefined, finished_at: undefined },
+      {
+        job_id: id,
+        market_code: "KOSPI",
+        date_from: FROM,
+        date_to: TO,
+        index_codes: ["KOSPI", "KOSDAQ"],
+        include_issues: false,
+        output_format: "parquet",
+        files: undefined,
+        created_at: undefined,
+        finished_at: undefined,
+      },
+    );
+    assert.deepEqual(manifest.files.map((f: Json) => f.name), [
+      "instruments.parquet",
+      "instrument_daily.parquet",
+      "benchmark_index_daily.parquet",
+    ]);
+    const dir = await Deno.makeTempDir({ prefix: "kdesk-export-read-" });
+    try {
+      const paths: Record<string, string> = {};
+      for (const f of manifest.files) {
+        const { bytes, res } = await download(t.app, `${BASE}/${id}/files/${f.name}`);
+        assert.equal(res.headers.get("content-type"), "application/vnd.apache.parquet");
+        assert.match(res.headers.get("content-disposition") ?? "", /^attachment; filename="/);
+        assert.equal(res.headers.get("etag"), `"${f.sha256}"`);
+        assert.equal(bytes.length, f.bytes);
+        assert.equal(await sha256Hex(bytes), f.sha256, `${f.name} sha256`);
+        paths[f.name] = `${dir}/${f.name}`;
+        await Deno.writeFile(paths[f.name], bytes);
+        // The same file in EXPORT_DIR.
+        const onDisk = await Deno.readFile(`${t.exportDir}/${id}/${f.name}`);
+        assert.equal(await sha256Hex(onDisk), f.sha256, `${f.name} in EXPORT_DIR`);
+      }
+      const again = await t.app.request(`${BASE}/${id}/files/instruments.parquet`, {
+        headers: { "if-none-match": `"${manifest.files[0].sha256}"` },
+      });
+      assert.equal(again.status, 304);
+      await again.body?.cancel();
+      const dirManifest = JSON.parse(
+        await Deno.readTextFile(`${t.exportDir}/${id}/manifest.json`),
+      );
+      assert.deepEqual(dirManifest, manifest, "manifest.json = the API's manifest");
+      const entries = [...Deno.readDirSync(t.exportDir)].map((e) => e.name);
+      assert.deepEqual(entries, [id], "no partial directory left");
+
+      // An independent reader: DuckDB.
+      const daily = paths["instrument_daily.parquet"];
+      await withDuck(async (q) => {
+        const types = Object.fromEntries(
+          (await q(`DESCRIBE SELECT * FROM '${daily}'`)).map((r) => [r.column_name, r.column_type]),
+        );
+        assert.deepEqual(types, {
+          date: "DATE",
+          code: "VARCHAR",
+          market: "VARCHAR",
+          open: "BIGINT",
+          high: "BIGINT",
+          low: "BIGINT",
+          close: "BIGINT",
+          change: "BIGINT",
+          change_pct: "DOUBLE",
+          volume: "BIGINT",
+          value: "BIGINT",
+          market_cap: "BIGINT",
+          shares: "BIGINT",
+        });
+        const [agg] = await q(
+          `SELECT count(*) AS n, sum(close) AS close, count(*) FILTER (WHERE open IS NULL) AS null_open,
+                  count(DISTINCT code) AS codes, min(date)::VARCHAR AS first, max(date)::VARCHAR AS last,
+                  count(*) FILTER (WHERE market <> 'KOSPI') AS other_market
+           FROM '${daily}'`,
+        );
+        assert.equal(Number(agg.n), kospi.rows, "count(*) = rows the API serves");
+        assert.equal(Number(agg.close), kospi.close, "Σ close = the API's");
+        assert.equal(Number(agg.null_open), kospi.nullOpen, "null opens preserved");
+        assert.equal(Number(agg.codes), 20);
+        assert.deepEqual([agg.first, agg.last], [FROM, TO]);
+        assert.equal(Number(agg.other_market), 0);
+        // Sorted by code, then date.
+        const [order] = await q(
+          `SELECT count(*) AS bad FROM (
+             SELECT code, date, lag(code) OVER w AS pc, lag(date) OVER w AS pd
+             FROM read_parquet('${daily}', file_row_number = true)
+             WINDOW w AS (ORDER BY file_row_number))
+           WHERE pc > code OR (pc = code AND pd >= date)`,
+        );
+        assert.equal(Number(order.bad), 0, "rows sorted by code, date");
+        // One instrument row by row against the instrument API (the halted one).
+        const api = await json(
+          await t.app.request(`/api/v1/market/instruments/${HALTED}/daily?from=${FROM}&to=${TO}`),
+          200,
+        );
+        const rows = await q(
+          `SELECT date::VARCHAR AS date, code, open, high, low, close, change, change_pct, volume,
+                  value, market_cap, shares
+           FROM '${daily}' WHERE code = '${HALTED}' ORDER BY date`,
+        );
+        const num = (v: Json) => (v === null ? null : Number(v));
+        assert.deepEqual(
+          rows.map((r) => ({
+            date: r.date,
+            code: r.code,
+            open: num(r.open),
+            high: num(r.high),
+            low: num(r.low),
+            close: num(r.close),
+            change: num(r.change),
+            change_pct: num(r.change_pct),
+            volume: num(r.volume),
+            value: num(r.value),
+            market_cap: num(r.market_cap),
+            shares: num(r.shares),
+          })),
+          api.bars,
+        );
+
+        // instruments: those with bars in the range, with their coverage.
+        const inst = paths["instruments.parquet"];
+        const itypes = Object.fromEntries(
+          (await q(`DESCRIBE SELECT * FROM '${inst}'`)).map((r) => [r.column_name, r.column_type]),
+        );
+        assert.equal(itypes.listing_date, "DATE");
+        assert.equal(itypes.par_value, "DOUBLE");
+        assert.equal(itypes.bars, "INTEGER");
+        assert.equal(itypes.shares, "BIGINT");
+        const irows = await q(
+          `SELECT code, name, bars, first_date::VARCHAR AS first_date, par_value FROM '${inst}' ORDER BY code`,
+        );
+        assert.equal(irows.length, 20);
+        assert.ok(!irows.some((r) => r.code === NO_BARS), "no bars in the range: not listed");
+        const late = irows.find((r) => r.code === LATE)!;
+        assert.deepEqual([late.bars, late.first_date], [40, DAYS[20]]);
+        assert.equal(irows.find((r) => r.code === QUOTED)!.name, '가나"다,라');
+        assert.equal(irows.find((r) => r.code === codeOf(9))!.par_value, null);
+        assert.equal(irows.find((r) => r.code === codeOf(11))!.par_value, 0.5);
+        const [sumBars] = await q(`SELECT sum(bars) AS n FROM '${inst}'`);
+        assert.equal(Number(sumBars.n), kospi.rows);
+
+        // Benchmarks: Σ close per index = the index API's.
+        const bench = paths["benchmark_index_daily.parquet"];
+        const btypes = Object.fromEntries(
+          (await q(`DESCRIBE SELECT * FROM '${bench}'`)).map((r) => [r.column_name, r.column_type]),
+        );
+        assert.equal(btypes.close, "DOUBLE");
+        assert.equal(btypes.volume, "BIGINT");
+        for (const code of ["KOSPI", "KOSDAQ"]) {
+          const api = await json(
+            await t.app.request(`/api/v1/market/indices/${code}/daily?from=${FROM}&to=${TO}`),
+            200,
+          );
+          const want = (api.bars as IndexBar[]).reduce((s, b) => s + (b.close ?? 0), 0);
+          const [got] = await q(
+            `SELECT count(*) AS n, sum(close) AS s FROM '${bench}' WHERE index_code = '${code}'`,
+          );
+          assert.equal(Number(got.n), api.bars.length);
+          assert.ok(Math.abs(Number(got.s) - want) < 1e-6, `${code}: Σ close ${got.s} vs ${want}`);
+        }
+        const [meta] = await q(
+          `SELECT decode(value) AS v FROM parquet_kv_metadata('${daily}') WHERE decode(key) = 'kdesk.table'`,
+        );
+        assert.equal(meta.v, "instrument_daily");
+        // Layout: integers delta-encoded; min/max statistics on the key columns only.
+        const chunks = Object.fromEntries(
+          (await q(
+            `SELECT path_in_schema AS col, encodings, stats_min_value IS NOT NULL AS stats,
+                    compression
+             FROM parquet_metadata('${daily}') WHERE row_group_id = 0`,
+          )).map((r) => [r.col, r]),
+        );
+        assert.match(chunks.close.encodings, /DELTA_BINARY_PACKED/);
+        assert.equal(chunks.close.compression, "SNAPPY");
+        assert.deepEqual(
+          ["date", "code", "market", "close"].map((c) => chunks[c].stats),
+          [true, true, true, false],
+        );
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+
+    // A redelivered message changes nothing.
+    assert.equal(await handleMessage(t.ctx, message(id)), "skipped");
+    await runBacktestExport(t.ctx, id);
+    const after = (await getExportJob(t.kv, id))!;
+    assert.equal(after.attempts, 1);
+    assert.equal(after.finished_at, job.finished_at);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] CSV export of ALL with issues through the real queue listener; DuckDB read_csv round-trip", async () => {
+  const t = await rig();
+  const listener = startQueueListener(t.ctx);
+  try {
+    const created = await json(
+      await post(t.app, {
+        market_code: "ALL",
+        index_codes: ["KOSDAQ"],
+        date_from: FROM,
+        date_to: TO,
+        include_issues: true,
+        output_format: "csv",
+      }),
+      202,
+    );
+    const id = created.job_id;
+    let job: Json = null;
+    for (let i = 0; i < 200; i++) {
+      job = await json(await t.app.request(`${BASE}/${id}`), 200);
+      if (job.status === "SUCCEEDED" || job.status === "FAILED") break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(job.status, "SUCCEEDED", JSON.stringify(job.error));
+    const all = await apiTotals(t.app, "ALL");
+    assert.deepEqual(job.rows, {
+      "instruments.csv": 30,
+      "instrument_daily.csv": all.rows,
+      "benchmark_index_daily.csv": 60,
+      "data_quality_issues.csv": 2,
+    });
+    const dir = await Deno.makeTempDir({ prefix: "kdesk-export-csv-" });
+    try {
+      const paths: Record<string, string> = {};
+      for (const f of job.files) {
+        const { bytes, res } = await download(t.app, f.url);
+        assert.equal(res.headers.get("content-type"), "text/csv; charset=utf-8");
+        assert.equal(await sha256Hex(bytes), f.sha256);
+        paths[f.name] = `${dir}/${f.name}`;
+        await Deno.writeFile(paths[f.name], bytes);
+      }
+      const text = await Deno.readTextFile(paths["instrument_daily.csv"]);
+      assert.ok(
+        text.startsWith(
+          "date,code,market,open,high,low,close,change,change_pct,volume,value,market_cap,shares\r\n",
+        ),
+      );
+      assert.match(text, new RegExp(`\\r\\n${DAYS[10]},${HALTED},KOSPI,,,,\\d+,`), "null = empty");
+      const instText = await Deno.readTextFile(paths["instruments.csv"]);
+      assert.ok(instText.includes(`${QUOTED},KR7`), "code then isin");
+      assert.ok(instText.includes(',"가나""다,라",'), "RFC 4180 quoting");
+
+      await withDuck(async (q) => {
+        const daily = paths["instrument_daily.csv"];
+        const [agg] = await q(
+          `SELECT count(*) AS n, sum(close) AS close, count(*) FILTER (WHERE open IS NULL) AS null_open,
+                  count(DISTINCT market) AS markets
+           FROM read_csv('${daily}', header = true)`,
+        );
+        assert.equal(Number(agg.n), all.rows);
+        assert.equal(Number(agg.close), all.close);
+        assert.equal(Number(agg.null_open), all.nullOpen);
+        assert.equal(Number(agg.markets), 3);
+        const types = Object.fromEntries(
+          (await q(`DESCRIBE SELECT * FROM read_csv('${daily}', header = true)`))
+            .map((r) => [r.column_name, r.column_type]),
+        );
+        assert.equal(types.date, "DATE");
+        assert.equal(types.close, "BIGINT");
+        // DuckDB keeps zero-padded codes as text; other readers (pandas) and codes without a
+        // leading zero need the column's type named, which keeps every code intact:
+        assert.equal(types.code, "VARCHAR");
+        const [codes] = await q(
+          `SELECT min(code) AS first, count(DISTINCT code) AS n
+           FROM read_csv('${daily}', header = true, types = {'code': 'VARCHAR'})`,
+        );
+        assert.deepEqual(codes, { first: "010000", n: "30" });
+        const inst = await q(
+          `SELECT name FROM read_csv('${paths["instruments.csv"]}', header = true,
+             types = {'code': 'VARCHAR'}) WHERE code = '${QUOTED}'`,
+        );
+        assert.deepEqual(inst, [{ name: '가나"다,라' }]);
+        const issues = await q(
+          `SELECT date::VARCHAR AS date, source, code, message
+           FROM read_csv('${paths["data_quality_issues.csv"]}', header = true) ORDER BY date`,
+        );
+        assert.deepEqual(issues, [
+          {
+            date: DAYS[3],
+            source: "krx",
+            code: "KRX_EMPTY_DAY",
+            message: "a message, with a comma",
+          },
+          { date: DAYS[7], source: "datakrx", code: "KRX_FORMAT", message: "flows changed" },
+        ]);
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  } finally {
+    await t.close();
+    await listener;
+  }
+});
+
+Deno.test("[backtest] progress: RUNNING with progress 0–99 (non-decreasing), then SUCCEEDED at 100", async () => {
+  const t = await rig();
+  try {
+    const { job_id: id } = await json(
+      await post(t.app, { market_code: "ALL", date_from: FROM, date_to: TO }),
+      202,
+    );
+    const seen: { status: string; progress: number }[] = [];
+    let done = false;
+    const run = runBacktestExport(t.ctx, id, { progressEveryMs: 0, batchRows: 200 })
+      .finally(() => (done = true));
+    while (!done) {
+      const j = (await getExportJob(t.kv, id))!;
+      seen.push({ status: j.status, progress: j.progress });
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await run;
+    const final = await json(await t.app.request(`${BASE}/${id}`), 200);
+    assert.equal(final.status, "SUCCEEDED");
+    assert.equal(final.progress, 100);
+    const running = seen.filter((s) => s.status === "RUNNING");
+    assert.ok(running.length >= 3, `saw RUNNING ${running.length} times`);
+    assert.ok(running.some((s) => s.progress > 0 && s.progress < 100));
+    for (let i = 1; i < running.length; i++) {
+      assert.ok(running[i].progress >= running[i - 1].progress, "progress never goes back");
+    }
+    assert.ok(running.every((s) => s.progress <= 99));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] bad input is a 400 problem; unknown jobs and files are 404; no queue is 503", async () => {
+  const t = await rig();
+  try {
+    const check = await contract(t.app);
+    const ok = { market_code: "KOSPI", date_from: FROM, date_to: TO };
+    const cases: [unknown, RegExp][] = [
+      [{ ...ok, market_code: "NYSE" }, /market_code/],
+      [{ ...ok, date_from: TO, date_to: FROM }, /date_to: must not be before date_from/],
+      [{ ...ok, date_from: "2000-01-03", date_to: "2020-01-04" }, /at most 20 years/],
+      [{ ...ok, date_from: "2024-02-30" }, /date_from: is not a calendar date/],
+      [{ ...ok, date_to: "20240105" }, /date_to: must be YYYY-MM-DD/],
+      [{ ...ok, output_format: "xlsx" }, /output_format/],
+      [{ ...ok, include_issues: "yes" }, /include_issues/],
+      [{ ...ok, index_codes: ["KOSPI", "KOSPI"] }, /index_codes: lists a code twice/],
+      [{ ...ok, format: "csv" }, /format/],
+      [{ market_code: "KOSPI" }, /date_from/],
+      ["{not json", /must be JSON/],
+    ];
+    for (const [body, re] of cases) {
+      const p = await json(await post(t.app, body), 400, "application/problem+json");
+      check("post", BASE, 400, p);
+      assert.match(p.detail, re, JSON.stringify(body));
+    }
+    // Exactly 20 years is allowed.
+    assert.equal(addYears("2004-02-29", 20), "2024-02-29");
+    assert.equal(addYears("2024-02-29", 1), "2025-02-28");
+    const edge = await post(t.app, { ...ok, date_from: "2004-01-05", date_to: "2024-01-05" });
+    assert.equal(edge.status, 202);
+    await edge.body?.cancel();
+
+    const unknown = await json(
+      await post(t.app, { ...ok, index_codes: ["KOSPI", "NIKKEI225"] }),
+      400,
+      "application/problem+json",
+    );
+    assert.match(unknown.detail, /Unknown index code NIKKEI225\. Known codes: KOSDAQ, KOSPI/);
+    assert.deepEqual(unknown.errors, [
+      { path: "index_codes", message: "unknown index code NIKKEI225" },
+    ]);
+
+    const missing = "17000000000000000abcdef";
+    for (
+      const url of [
+        `${BASE}/${missing}`,
+        `${BASE}/${missing}/manifest`,
+        `${BASE}/${missing}/files/instruments.parquet`,
+      ]
+    ) {
+      const p = await json(await t.app.request(url), 404, "application/problem+json");
+      assert.match(p.detail, /No backtest export/);
+    }
+    check("get", `${BASE}/{job_id}`, 404, await (await t.app.request(`${BASE}/${missing}`)).json());
+    const badId = await json(await t.app.request(`${BASE}/nope`), 400, "application/problem+json");
+    assert.match(badId.detail, /job_id/);
+
+    const { job_id: id } = await json(await post(t.app, ok), 202);
+    await runBacktestExport(t.ctx, id);
+    const noFile = await json(
+      await t.app.request(`${BASE}/${id}/files/data_quality_issues.parquet`),
+      404,
+      "application/problem+json",
+    );
+    assert.match(noFile.detail, /has no file data_quality_issues\.parquet/);
+    const badName = await t.app.request(`${BASE}/${id}/files/..%2Fetc`);
+    assert.equal(badName.status, 400);
+    await badName.body?.cancel();
+  } finally {
+    await t.close();
+  }
+  const noJobs = await rig({ jobs: false });
+  try {
+    const p = await json(
+      await post(noJobs.app, { market_code: "KOSPI", date_from: FROM, date_to: TO }),
+      503,
+      "application/problem+json",
+    );
+    assert.match(p.detail, /Jobs are not running/);
+    const page = await noJobs.app.request("/exports");
+    assert.match(await page.text(), /작업 큐가 실행되지 않아/);
+  } finally {
+    await noJobs.close();
+  }
+});
+
+Deno.test("[backtest] a failing build ends FAILED with a clear error and leaves no files", async () => {
+  const t = await rig();
+  try {
+    // An index deleted between the POST and the run.
+    const { job_id: a } = await json(
+      await post(t.app, {
+        market_code: "KOSDAQ",
+        index_codes: ["KOSDAQ"],
+        date_from: FROM,
+        date_to: TO,
+      }),
+      202,
+    );
+    await t.kv.delete(keys.indexMeta("KOSDAQ"));
+    assert.equal(await handleMessage(t.ctx, message(a)), "done", "not retried: FAILED is final");
+    const failed = await json(await t.app.request(`${BASE}/${a}`), 200);
+    assert.equal(failed.status, "FAILED");
+    assert.match(failed.error, /ExportInputError: unknown index code KOSDAQ; known: KOSPI/);
+    assert.deepEqual(failed.files, []);
+    assert.equal(failed.links.manifest, null);
+    const m = await json(
+      await t.app.request(`${BASE}/${a}/manifest`),
+      409,
+      "application/problem+json",
+    );
+    assert.match(m.detail, /FAILED: ExportInputError/);
+
+    // Data that does not fit its column type (a fractional 원 price) fails the build.
+    await putBars(t.kv, "KOSPI", [{ ...bars(0)[5], close: 1234.5 }]);
+    const { job_id: b } = await json(
+      await post(t.app, { market_code: "KOSPI", date_from: FROM, date_to: TO }),
+      202,
+    );
+    await runBacktestExport(t.ctx, b);
+    const bad = (await getExportJob(t.kv, b))!;
+    assert.equal(bad.status, "FAILED");
+    assert.match(bad.error!, /column close \(INT64\): 1234\.5 is not a whole number/);
+    assert.deepEqual([...Deno.readDirSync(t.exportDir)], [], "no directory for failed jobs");
+
+    const page = await (await t.app.request("/exports")).text();
+    assert.match(page, /실패/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] redelivery: a fresh RUNNING lease makes the message retry; a stale one is taken over", async () => {
+  const t = await rig();
+  try {
+    const { job_id: id } = await json(
+      await post(t.app, { market_code: "KONEX", date_from: FROM, date_to: TO }),
+      202,
+    );
+    const entry = await t.kv.get<ExportJob>(keys.exportJob(id));
+    const running: ExportJob = {
+      ...entry.value!,
+      status: "RUNNING",
+      progress: 40,
+      attempts: 1,
+      updated_at: new Date().toISOString(),
+    };
+    await t.kv.set(keys.exportJob(id), running);
+    await assert.rejects(handleMessage(t.ctx, message(id)), /being built by another worker/);
+
+    // The worker died two minutes ago: the redelivered message rebuilds the export.
+    await t.kv.set(keys.exportJob(id), {
+      ...running,
+      updated_at: new Date(Date.now() - 120_000).toISOString(),
+    });
+    assert.equal(await handleMessage(t.ctx, message(id)), "done");
+    const job = (await getExportJob(t.kv, id))!;
+    assert.equal(job.status, "SUCCEEDED");
+    assert.equal(job.attempts, 2);
+    assert.equal(job.files.find((f) => f.name === "instruments.parquet")!.rows, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] /exports page: form with index checkboxes, POST form → 303, invalid form → 400 page", async () => {
+  const t = await rig();
+  try {
+    const res = await t.app.request("/exports");
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /<a href="\/exports" aria-current="page">내보내기<\/a>/);
+    assert.match(html, /name="index_codes" value="KOSPI"[^>]*checked/);
+    assert.match(html, /name="index_codes" value="KOSDAQ"/);
+    assert.match(html, new RegExp(`name="date_to" value="${TO}"`), "default: latest stored day");
+    assert.match(html, /아직 내보내기가 없습니다/);
+
+    const form = new URLSearchParams([
+      ["market_code", "KOSDAQ"],
+      ["index_codes", "KOSPI"],
+      ["index_codes", "KOSDAQ"],
+      ["date_from", FROM],
+      ["date_to", TO],
+      ["include_issues", "on"],
+      ["output_format", "csv"],
+    ]);
+    const created = await t.app.request("/exports", { method: "POST", body: form });
+    assert.equal(created.status, 303);
+    const loc = created.headers.get("location")!;
+    const id = /job=(\w+)/.exec(loc)![1];
+    const job = (await getExportJob(t.kv, id))!;
+    assert.deepEqual(job.request, {
+      market_code: "KOSDAQ",
+      index_codes: ["KOSPI", "KOSDAQ"],
+      date_from: FROM,
+      date_to: TO,
+      include_issues: true,
+      output_format: "csv",
+    });
+    const pending = await (await t.app.request(loc)).text();
+    assert.match(pending, /http-equiv="refresh"/, "reloads while pending");
+    assert.match(pending, new RegExp(`data-job="${id}" class="highlight"`));
+
+    await runBacktestExport(t.ctx, id);
+    const done = await (await t.app.request(loc)).text();
+    assert.doesNotMatch(done, /http-equiv="refresh"/);
+    assert.match(done, new RegExp(`href="${BASE}/${id}/files/instrument_daily.csv"`));
+    assert.match(done, new RegExp(`href="${BASE}/${id}/manifest"`));
+
+    const bad = await t.app.request("/exports", {
+      method: "POST",
+      body: new URLSearchParams({ market_code: "KOSPI", date_from: TO, date_to: FROM }),
+    });
+    assert.equal(bad.status, 400);
+    const badHtml = await bad.text();
+    assert.match(badHtml, /date_to: must not be before date_from/);
+    assert.match(badHtml, new RegExp(`name="date_from" value="${TO}"`), "keeps the input");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] OpenAPI documents the export routes", async () => {
+  const t = await rig();
+  try {
+    const doc: Json = await (await t.app.request("/api/openapi.json")).json();
+    assert.ok(doc.paths[BASE].post);
+    assert.ok(doc.paths[BASE].get);
+    assert.ok(doc.paths[`${BASE}/{job_id}`].get);
+    assert.ok(doc.paths[`${BASE}/{job_id}/manifest`].get);
+    const file = doc.paths[`${BASE}/{job_id}/files/{name}`].get;
+    assert.ok(file.responses["200"].content["application/vnd.apache.parquet"]);
+    assert.ok(file.responses["200"].content["text/csv"]);
+    for (const id of ["BacktestExportRequest", "BacktestExportJob", "BacktestExportManifest"]) {
+      assert.ok(doc.components.schemas[id], id);
+    }
+    const docs = await t.app.request("/api/docs");
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /\/api\/v1\/backtest\/exports\/\{job_id\}\/manifest/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] writers: Parquet nulls and types per column, CSV quoting, issue days", async () => {
+  const cols = [
+    { name: "d", type: "DATE" as const },
+    { name: "s", type: "STRING" as const },
+    { name: "i", type: "INT64" as const },
+    { name: "n", type: "INT32" as const },
+    { name: "x", type: "DOUBLE" as const },
+    { name: "t", type: "TIMESTAMP" as const },
+  ];
+  const batch = {
+    rows: 3,
+    cols: {
+      d: [20240104, null, "2024-02-29"],
+      s: ["a", null, ""],
+      i: [9_007_199_254_740_991, NaN, -5],
+      n: [1, null, -2],
+      x: [0.1, NaN, -1e-7],
+      t: ["2024-01-04T06:30:00.000Z", null, 0],
+    },
+  };
+  const pq = parquetTableWriter(cols);
+  pq.write(batch);
+  const csv = csvTableWriter(cols);
+  csv.write(batch);
+  const text = new TextDecoder().decode(csv.finish());
+  assert.equal(
+    text,
+    'd,s,i,n,x,t\r\n2024-01-04,a,9007199254740991,1,0.1,2024-01-04T06:30:00.000Z\r\n,,,,,\r\n2024-02-29,"",-5,-2,-1e-7,1970-01-01T00:00:00.000Z\r\n',
+  );
+  assert.equal(csvField('a "b"'), '"a ""b"""');
+  assert.equal(csvField("x\ny"), '"x\ny"');
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/t.parquet`, pq.finish());
+    const empty = parquetTableWriter(cols);
+    await Deno.writeFile(`${dir}/empty.parquet`, empty.finish());
+    await withDuck(async (q) => {
+      const rows = await q(
+        `SELECT d::VARCHAR AS d, s, i::VARCHAR AS i, n, x, t::VARCHAR AS t FROM '${dir}/t.parquet'`,
+      );
+      assert.deepEqual(rows, [
+        { d: "2024-01-04", s: "a", i: "9007199254740991", n: 1, x: 0.1, t: "2024-01-04 06:30:00" },
+        { d: null, s: null, i: null, n: null, x: null, t: null },
+        { d: "2024-02-29", s: "", i: "-5", n: -2, x: -1e-7, t: "1970-01-01 00:00:00" },
+      ]);
+      const [e] = await q(`SELECT count(*) AS n FROM '${dir}/empty.parquet'`);
+      assert.equal(Number(e.n), 0);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.throws(
+    () =>
+      parquetTableWriter([{ name: "c", type: "STRING", required: true }]).write({
+        rows: 1,
+        cols: { c: [null] },
+      }),
+    /column c is required but has nulls/,
+  );
+  assert.throws(
+    () => parquetTableWriter([{ name: "c", type: "INT64" }]).write({ rows: 1, cols: { c: [1.5] } }),
+    /1\.5 is not a whole number/,
+  );
+  assert.equal(
+    issueDay({ subject: "KOSPI:20240105", created_at: "2024-03-01T00:00:00Z" }),
+    "2024-01-05",
+  );
+  assert.equal(
+    issueDay({ subject: "stk_bydd_trd", created_at: "2024-03-01T16:00:00Z" }),
+    "2024-03-02",
+  );
+});
