@@ -1,16 +1,19 @@
 /**
- * The company snapshot page: profile, status, financial chart and table, indicators and
- * disclosures. Everything except the chart works without JavaScript.
+ * The company snapshot page: price card with its chart (listed companies), profile, status,
+ * financial chart and table, indicators and disclosures. Everything except the charts and
+ * the live price works without JavaScript.
  *
  * @module
  */
 import type { CompanySnapshot } from "../lib/etl/schemas.ts";
+import type { MarketSection } from "../lib/market/summary.ts";
 import type { CompanyLiveProps } from "../routes/live.ts";
 import { DisclosureTable } from "./DisclosureTable.tsx";
 import { financialsBasis, FinancialsTable } from "./FinancialsTable.tsx";
 import { indicatorsBasis, IndicatorsTable } from "./IndicatorsTable.tsx";
 import { Island } from "./Island.tsx";
 import { Layout, type ShellProps } from "./Layout.tsx";
+import { PriceCard } from "./PriceCard.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 import { PartialNotice, SnapshotStatusLine } from "./SnapshotStatus.tsx";
@@ -27,10 +30,14 @@ export interface CompanyPageProps extends ShellProps {
   disclosureLimit?: number;
   /** Live price, order book and session badge (listed companies only). */
   live?: CompanyLiveProps;
+  /** The price section when the route resolved one; default the snapshot's. */
+  market?: MarketSection | null;
 }
 
 /** The company page. */
-export function CompanyPage({ snap, disclosureLimit = 50, live, ...shell }: CompanyPageProps) {
+export function CompanyPage(
+  { snap, disclosureLimit = 50, live, market, ...shell }: CompanyPageProps,
+) {
   const p = snap.profile;
   const name = p?.corp_name ?? snap.corp_code;
   const years = snap.financials.years;
@@ -42,7 +49,7 @@ export function CompanyPage({ snap, disclosureLimit = 50, live, ...shell }: Comp
       sample={shell.sample || snap.sample}
       title={p?.stock_code ? `${name} (${p.stock_code})` : name}
       active="company"
-      description={`${name} 기업개황, 연도별 재무, 재무지표, 공시`}
+      description={`${name} 주가, 기업개황, 연도별 재무, 재무지표, 공시`}
     >
       <div class="page-head">
         <div>
@@ -78,6 +85,13 @@ export function CompanyPage({ snap, disclosureLimit = 50, live, ...shell }: Comp
         </a>
       </p>
       <PartialNotice snap={snap} />
+      {p?.stock_code && (
+        <PriceCard
+          market={market === undefined ? snap.market ?? null : market}
+          stockCode={p.stock_code}
+          name={p.stock_name ?? name}
+        />
+      )}
 
       <div class="grid-2">
         {p ? <ProfileCard profile={p} /> : (

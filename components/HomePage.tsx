@@ -1,11 +1,12 @@
 /**
- * The home page: search, the latest disclosures market-wide, and the companies that
- * have snapshots.
+ * The home page: search, KOSPI/KOSDAQ index cards, the latest disclosures market-wide,
+ * and the companies that have snapshots.
  *
  * @module
  */
 import type { Disclosure } from "../lib/etl/schemas.ts";
 import { DisclosureTable } from "./DisclosureTable.tsx";
+import { type IndexCardData, IndexCards } from "./IndexCards.tsx";
 import { Layout, type ShellProps } from "./Layout.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 
@@ -20,10 +21,12 @@ export interface KnownCorp {
 export interface HomePageProps extends ShellProps {
   disclosures: Disclosure[];
   corps: KnownCorp[];
+  /** KOSPI and KOSDAQ cards (none before KRX data is collected). */
+  indices?: IndexCardData[];
 }
 
 /** The home page. */
-export function HomePage({ disclosures, corps, ...shell }: HomePageProps) {
+export function HomePage({ disclosures, corps, indices = [], ...shell }: HomePageProps) {
   const example = corps[0];
   return (
     <Layout {...shell} title="홈" active="home">
@@ -44,6 +47,15 @@ export function HomePage({ disclosures, corps, ...shell }: HomePageProps) {
           )}
         </p>
       </section>
+      {indices.length > 0 && (
+        <section class="section" aria-labelledby="indices-h">
+          <div class="section-head">
+            <h2 id="indices-h">시장 지수</h2>
+            <a href="/market">시장 현황 →</a>
+          </div>
+          <IndexCards items={indices} href="/market" />
+        </section>
+      )}
       <div class="grid-2 grid-wide-left">
         <section class="section" aria-labelledby="latest-h">
           <div class="section-head">

@@ -26,6 +26,8 @@ export const NAV = [
   { key: "home", href: "/", label: "홈" },
   { key: "company", href: "/company", label: "기업 검색" },
   { key: "ipo", href: "/ipo", label: "IPO" },
+  { key: "market", href: "/market", label: "시장" },
+  { key: "exports", href: "/exports", label: "내보내기" },
   { key: "ops", href: "/ops", label: "운영" },
 ] as const;
 

@@ -9,6 +9,7 @@ import type { ComponentProps } from "preact";
 import { FinancialChart } from "./FinancialChart.tsx";
 import { LivePrice } from "./LivePrice.tsx";
 import { OrderBook } from "./OrderBook.tsx";
+import { PriceChart } from "./PriceChart.tsx";
 import { SessionBadge } from "./SessionBadge.tsx";
 import { Watchlist } from "./Watchlist.tsx";
 
@@ -17,6 +18,7 @@ export const islands = {
   FinancialChart,
   LivePrice,
   OrderBook,
+  PriceChart,
   SessionBadge,
   Watchlist,
 } as const;

@@ -6,6 +6,9 @@
  */
 import { dartApiRoutes } from "./dart_api.ts";
 import { liveRoutes } from "./live.ts";
+import { backtestRoutes } from "./backtest.ts";
+import { marketRoutes } from "./market.ts";
+import { krxAdminRoutes } from "./krx_admin.ts";
 import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -206,7 +209,9 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   });
 
   app.route("/", ipoApiRoutes(deps)).route("/", exportRoutes(deps))
-    .route("/", liveRoutes(deps)).route("/", dartApiRoutes(deps));
+    .route("/", liveRoutes(deps)).route("/", dartApiRoutes(deps))
+    .route("/", marketRoutes(deps))
+    .route("/", backtestRoutes(deps)).route("/", krxAdminRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -7,13 +7,20 @@
 import { Hono } from "hono";
 import type { VNode } from "preact";
 import { ErrorPage } from "../components/ErrorPage.tsx";
-import { IpoBoard } from "../components/ipo/IpoBoard.tsx";
+import { IpoBoard, type OfferReturn } from "../components/ipo/IpoBoard.tsx";
 import { IpoCalendar } from "../components/ipo/IpoCalendar.tsx";
 import { IpoDealPage } from "../components/ipo/IpoDealPage.tsx";
 import { kstToday } from "../components/ipo/common.tsx";
 import { renderDocument, type ShellProps } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
-import { type DealSnapshot, PIPELINE_ID_RE } from "../lib/ipo/model.ts";
+import {
+  type DealSnapshot,
+  type IpoItem,
+  PIPELINE_ID_RE,
+  type PipelineRow,
+} from "../lib/ipo/model.ts";
+import { returnPct } from "../lib/market/summary.ts";
+import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { decodeCursor, filterRows, pageRows } from "../lib/ipo/query.ts";
 import type { AppDeps } from "./deps.ts";
 import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
@@ -43,6 +50,34 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
   const cache = ipoCache(deps);
   const shell = (): ShellProps => ({ sample: deps.config.sample, bundle: deps.islandBundle });
   const now = opts.now ?? (() => new Date());
+
+  const market = marketCacheFor(deps.kv);
+
+  /**
+   * Listed rows' latest close against the offer price. Read at render time from the latest
+   * KRX cross-section (cached per market epoch), not baked into the IPO snapshots: those
+   * are rebuilt only when a deal's facts change, while prices move every trading day.
+   */
+  const vsOffer = async (rows: PipelineRow[]): Promise<Record<string, OfferReturn>> => {
+    const listed = rows.filter((r) => r.stage === "상장" && r.stock_code);
+    if (!listed.length) return {};
+    const latest = await market.latestBars();
+    const out: Record<string, OfferReturn> = {};
+    for (const r of listed) {
+      const b = latest.get(r.stock_code!);
+      if (!b || b.close === null) continue;
+      out[r.id] = { close: b.close, date: b.date, pct: returnPct(b.close, r.price) };
+    }
+    return out;
+  };
+
+  /** A listed deal's price after listing (render time, cached per market epoch). */
+  const listedAfter = async (item: IpoItem) => {
+    if (item.stage !== "상장" || !item.stock_code) return undefined;
+    const summary = await market.summary(item.stock_code);
+    if (!summary) return undefined;
+    return { close: summary.close, date: summary.date, since: await market.dealReturn(item) };
+  };
 
   const notBuilt = () =>
     html(
@@ -110,6 +145,7 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
         status={s.header.source_status}
         partial={s.header.partial}
         filterQs={filterQs}
+        vsOffer={await vsOffer(rows)}
       />,
     );
   });
@@ -159,7 +195,10 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
       );
     }
     const snap = JSON.parse(body.json) as DealSnapshot;
-    return html(<IpoDealPage {...shell()} snap={snap} today={kstToday(now())} />);
+    const after = await listedAfter(snap.item);
+    return html(
+      <IpoDealPage {...shell()} snap={snap} today={kstToday(now())} after={after} />,
+    );
   });
 
   return app;

@@ -7,8 +7,8 @@
  * - `GET /api/v1/stream/prices?codes=A,B` — SSE: `tick` and `book` events with `id:` (the
  *   sequence), `Last-Event-ID` resume, `: hb` heartbeats, the current value on connect.
  * - `GET /api/v1/live/codes` — recently viewed codes plus the featured sample codes.
- * - `GET /api/v1/price/{code}` — live (or simulated) tick, else last close (none stored
- *   yet), else `source: "none"` with a null price. Never a made-up price.
+ * - `GET /api/v1/price/{code}` — live (or simulated) tick, else the last stored KRX close,
+ *   else `source: "none"` with a null price. Never a made-up price.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import { LiveService } from "../lib/live/service.ts";
 import { log } from "../lib/log.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.ts";
+import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -143,7 +144,7 @@ function document(app: OpenAPIHono): void {
     path: "/api/v1/price/{code}",
     summary: "Current price of a stock",
     description:
-      'Live (or simulated) tick, else the last KRX close (not stored yet), else `source: "none"` with a null price.',
+      'Live (or simulated) tick, else the last stored KRX close (`time` = 15:30 KST of that day), else `source: "none"` with a null price.',
     request: { params: z.object({ code: CodeParam }) },
     responses: {
       200: { description: "The price", content: { "application/json": { schema: PriceAnswer } } },
@@ -237,7 +238,19 @@ export function liveRoutes(deps: AppDeps): OpenAPIHono {
         tick: t,
       });
     }
-    // No KRX daily data is stored yet, so there is no last close to fall back to.
+    // The last KRX close (its time is that day's 15:30 KST close).
+    const last = await marketCacheFor(deps.kv).summary(code);
+    if (last?.close !== null && last?.close !== undefined) {
+      return c.json({
+        code,
+        source: "last_close",
+        price: last.close,
+        change: last.change,
+        change_rate: last.change_pct,
+        time: Date.parse(`${last.date}T15:30:00+09:00`),
+        tick: null,
+      });
+    }
     return c.json({
       code,
       source: "none",

@@ -1,7 +1,7 @@
 /**
- * Server-rendered pages: home, company search and the company snapshot page, plus the
- * 404/500 pages used by the app's error handlers. Every page works without JavaScript
- * except the chart island.
+ * Server-rendered pages: home, market, company search and the company snapshot page, plus
+ * the 404/500 pages used by the app's error handlers. Every page works without JavaScript
+ * except the chart islands.
  *
  * @module
  */
@@ -16,8 +16,12 @@ import { SearchPage } from "../components/SearchPage.tsx";
 import { latestDisclosures } from "../lib/store/companies.ts";
 import { type CorpHit, normalizeName, searchCorps } from "../lib/store/corps.ts";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
+import { marketSection } from "../lib/etl/company_market.ts";
+import { isDate } from "../lib/market/range.ts";
+import { MarketPage } from "../components/MarketPage.tsx";
 import { type AppDeps, ensureSnapshot } from "./deps.ts";
 import { companyLiveProps } from "./live.ts";
+import { homeIndices, marketPageData } from "./market_pages.ts";
 
 /** Rows on the home page's latest-disclosures table. */
 export const HOME_DISCLOSURES = 30;
@@ -59,11 +63,32 @@ export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.get("/", async () => {
-    const [disclosures, corps] = await Promise.all([
+    const [disclosures, corps, indices] = await Promise.all([
       latestDisclosures(deps.kv, HOME_DISCLOSURES),
       listSnapshotCorps(deps.kv, HOME_CORPS),
+      homeIndices(deps),
     ]);
-    return html(<HomePage {...shell(deps)} disclosures={disclosures} corps={corps} />);
+    return html(
+      <HomePage {...shell(deps)} disclosures={disclosures} corps={corps} indices={indices} />,
+    );
+  });
+
+  app.get("/market", async (c) => {
+    const asked = c.req.query("date");
+    if (asked !== undefined && asked !== "" && !isDate(asked)) {
+      return html(
+        <ErrorPage {...shell(deps)} status={400} title="잘못된 날짜">
+          <p>
+            date는 YYYY-MM-DD 형식의 날짜입니다. 받은 값: <code>{asked.slice(0, 40)}</code>
+          </p>
+          <p>
+            <a href="/market">최근 거래일 보기</a>
+          </p>
+        </ErrorPage>,
+        400,
+      );
+    }
+    return html(<MarketPage {...shell(deps)} {...await marketPageData(deps, asked || null)} />);
   });
 
   app.get("/company", async (c) => {
@@ -103,8 +128,13 @@ export function pageRoutes(deps: AppDeps): Hono {
         404,
       );
     }
-    const live = await companyLiveProps(deps, snap.profile?.stock_code);
-    return html(<CompanyPage {...shell(deps)} snap={snap} live={live} />);
+    const stock = snap.profile?.stock_code;
+    const [live, market] = await Promise.all([
+      companyLiveProps(deps, stock),
+      // A snapshot built before its prices were stored has no section yet: read it now.
+      !snap.market && stock ? marketSection(deps.kv, stock, corpCode) : snap.market,
+    ]);
+    return html(<CompanyPage {...shell(deps)} snap={snap} live={live} market={market ?? null} />);
   });
 
   return app;

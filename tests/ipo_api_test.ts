@@ -304,7 +304,12 @@ Deno.test("[ipo pages] board, table, deal and calendar render from the snapshots
     assert.equal((deal.match(/data-status="done"/g) ?? []).length, 7);
     assert.match(deal, /dart\.fss\.or\.kr\/dsaf001\/main\.do\?rcpNo=\d{14}/);
     assert.match(deal, /\[발행조건확정\]증권신고서\(지분증권\)/);
-    assert.match(deal, /id="after-close">—</, "no price data: a dash, never a number");
+    // after listing: the stored last close (the sample market), never a made-up number
+    const price = (await (await t.app.request("/api/v1/market/instruments/0091A0")).json()).price;
+    assert.ok(
+      deal.includes(`id="after-close">${price.close.toLocaleString("en-US")}원 (${price.date})<`),
+      "the stored last close and its date",
+    );
     assert.match(deal, /href="\/api\/v1\/export\/company\/01843756\.xlsx"/);
 
     const cal = await (await t.app.request("/ipo/calendar?month=2026-11")).text();

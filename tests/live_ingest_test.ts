@@ -116,8 +116,13 @@ Deno.test("ingest rejects a malformed batch with 400 naming the reason, storing 
 Deno.test("a good batch writes latest + history atomically; price API prefers the live tick", async () => {
   const { t, app, svc } = await setup();
   try {
+    // before any tick: the last KRX close of the sample market, never a made-up price
     let res = await app.request("/api/v1/price/402760");
-    assert.deepEqual((await res.json()).source, "none");
+    const before = await res.json();
+    const stored = await (await app.request("/api/v1/market/instruments/402760")).json();
+    assert.equal(before.source, "last_close");
+    assert.equal(before.price, stored.price.close);
+    assert.equal((await (await app.request("/api/v1/price/999999")).json()).source, "none");
     const ticks = Array.from(
       { length: TICK_HISTORY + 5 },
       (_, i) => tick("402760", 51_000 + i * 100),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { EMPTY, formatKrw, formatPct } from "../../lib/format.ts";
+import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
 import { MARKETS, type PipelineRow, STAGES } from "../../lib/ipo/model.ts";
 import { Layout, type ShellProps } from "../Layout.tsx";
 import { EmptyRow, SortableTable } from "../table.tsx";
@@ -48,6 +48,30 @@ export interface IpoBoardProps extends ShellProps {
   filterQs: string;
   /** Cards per board column. */
   perColumn?: number;
+  /**
+   * Listed deals' latest close against the offer price, by deal id (read at render time
+   * from the latest KRX cross-section; absent or missing = no price stored).
+   */
+  vsOffer?: Record<string, OfferReturn>;
+}
+
+/** A listed deal's latest close and its return since the offer price. */
+export interface OfferReturn {
+  close: number;
+  date: string;
+  pct: number | null;
+}
+
+function VsOffer({ v }: { v: OfferReturn | undefined }) {
+  if (!v) return <>{EMPTY}</>;
+  return (
+    <span
+      class={changeClass(v.pct)}
+      title={`${v.date} 종가 ${formatNumber(v.close)}원`}
+    >
+      {formatPct(v.pct, { digits: 1 })}
+    </span>
+  );
 }
 
 function Flags({ r }: { r: PipelineRow }) {
@@ -59,7 +83,7 @@ function Flags({ r }: { r: PipelineRow }) {
   );
 }
 
-function Card({ r, today }: { r: PipelineRow; today: string }) {
+function Card({ r, today, vs }: { r: PipelineRow; today: string; vs?: OfferReturn }) {
   return (
     <a class="ipo-card" href={`/ipo/${r.id}`} data-id={r.id}>
       <strong>{r.name}</strong>
@@ -71,6 +95,11 @@ function Card({ r, today }: { r: PipelineRow; today: string }) {
       <br />
       <DDay date={r.sub?.from ?? null} today={today} label="청약" />
       <DDay date={r.list} today={today} label="상장" />
+      {vs && (
+        <span class="ipo-vs">
+          공모가 대비 <VsOffer v={vs} />
+        </span>
+      )}
       <Flags r={r} />
     </a>
   );
@@ -222,7 +251,9 @@ export function IpoBoard(props: IpoBoardProps) {
                       <StageBadge stage={s} />
                       <span class="muted">{col.length}</span>
                     </h3>
-                    {col.slice(0, per).map((r) => <Card key={r.id} r={r} today={today} />)}
+                    {col.slice(0, per).map((r) => (
+                      <Card key={r.id} r={r} today={today} vs={props.vsOffer?.[r.id]} />
+                    ))}
                     {col.length > per && (
                       <a href={`/ipo${qs({ ...query, stage: s, view: "table" })}`}>
                         +{col.length - per}건 더 보기
@@ -249,12 +280,13 @@ export function IpoBoard(props: IpoBoardProps) {
                   <th scope="col">확약</th>
                   <th scope="col">청약</th>
                   <th scope="col">상장일</th>
+                  <th scope="col">공모가 대비</th>
                   <th scope="col">주관사</th>
                 </tr>
               </thead>
               <tbody>
                 {props.page.items.length === 0 && (
-                  <EmptyRow colSpan={11}>조건에 맞는 딜이 없습니다.</EmptyRow>
+                  <EmptyRow colSpan={12}>조건에 맞는 딜이 없습니다.</EmptyRow>
                 )}
                 {props.page.items.map((r) => (
                   <tr data-id={r.id}>
@@ -284,6 +316,9 @@ export function IpoBoard(props: IpoBoardProps) {
                     <td data-sort={r.list ?? ""}>
                       {r.list ?? EMPTY}
                       <DDay date={r.list} today={today} label="상장" />
+                    </td>
+                    <td class="num col-vs" data-sort={props.vsOffer?.[r.id]?.pct ?? ""}>
+                      <VsOffer v={props.vsOffer?.[r.id]} />
                     </td>
                     <td>{r.uw.join(", ") || EMPTY}</td>
                   </tr>

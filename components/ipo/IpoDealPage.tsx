@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
+import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
+import { type IpoSinceOffer, returnPct } from "../../lib/market/summary.ts";
 import { type DealSnapshot, FORWARD_STAGES, type StageEvent } from "../../lib/ipo/model.ts";
 import { Layout, type ShellProps } from "../Layout.tsx";
 import {
@@ -25,6 +26,11 @@ import {
 export interface IpoDealPageProps extends ShellProps {
   snap: DealSnapshot;
   today: string;
+  /**
+   * The stock after listing, read at render time from the market store: latest close and
+   * its date, and the since-offer figures. Absent: the snapshot's `last_close` is used.
+   */
+  after?: { close: number | null; date: string | null; since: IpoSinceOffer | null };
 }
 
 function Timeline({ history, end }: { history: StageEvent[]; end: boolean }) {
@@ -67,15 +73,14 @@ function Row({ k, v, id }: { k: string; v: preact.ComponentChildren; id?: string
 }
 
 /** The deal page. */
-export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
+export function IpoDealPage({ snap, today, after, ...shell }: IpoDealPageProps) {
   const it = snap.item;
   const f = it.facts;
   const ended = it.stage === "철회" || it.stage === "미승인";
   const listed = it.stage === "상장";
-  const close = snap.last_close;
-  const vsOffer = close !== null && f.final_price
-    ? ((close - f.final_price) / f.final_price) * 100
-    : null;
+  const close = after ? after.close : snap.last_close;
+  const since = after?.since ?? null;
+  const vsOffer = since ? since.return_since_offer_pct : returnPct(close, f.final_price);
   return (
     <Layout
       {...shell}
@@ -187,11 +192,36 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
           <h2>상장 후 주가</h2>
           <dl class="kv">
             <Row k="공모가" v={wonText(f.final_price)} />
-            <Row k="최근 종가" id="after-close" v={close === null ? EMPTY : wonText(close)} />
+            {since && <Row k="시초가" id="after-open" v={wonText(since.first_day_open)} />}
+            {since && (
+              <Row
+                k="상장일 종가"
+                id="after-first"
+                v={
+                  <>
+                    {wonText(since.first_day_close)}{" "}
+                    {since.first_day_return_pct !== null && (
+                      <span class={changeClass(since.first_day_return_pct)}>
+                        ({formatPct(since.first_day_return_pct, { digits: 2 })})
+                      </span>
+                    )}
+                  </>
+                }
+              />
+            )}
+            <Row
+              k="최근 종가"
+              id="after-close"
+              v={close === null
+                ? EMPTY
+                : `${wonText(close)}${after?.date ? ` (${after.date})` : ""}`}
+            />
             <Row
               k="공모가 대비"
               id="after-vs"
-              v={vsOffer === null ? EMPTY : formatPct(vsOffer)}
+              v={vsOffer === null
+                ? EMPTY
+                : <span class={changeClass(vsOffer)}>{formatPct(vsOffer, { digits: 2 })}</span>}
             />
           </dl>
           {close === null && (

@@ -23,6 +23,7 @@ import {
 } from "../store/companies.ts";
 import { getCompanySnapshot, putCompanySnapshot } from "../store/snapshots.ts";
 import { buildCompanySnapshot } from "./company_snapshot.ts";
+import { marketSection } from "./company_market.ts";
 import {
   buildChains,
   normalizeCompany,
@@ -220,16 +221,18 @@ export async function refreshCompany(
       : previous?.source_status.dart?.last_success_at ?? null,
     error: firstError,
   };
+  const profile = await getProfile(kv, corpCode);
   const snapshot = buildCompanySnapshot({
     corp_code: corpCode,
     built_at: at,
     sample: ctx.sample,
-    profile: await getProfile(kv, corpCode),
+    profile,
     financials: await listFinancials(kv, corpCode, {}),
     indicators: await listIndicators(kv, corpCode),
     disclosures: (await listDisclosuresByCorp(kv, corpCode, { limit: 200 })).values,
     source_status: { dart: status },
     failed_sections: failed,
+    market: await marketSection(kv, profile?.stock_code, corpCode),
   });
   await putCompanySnapshot(kv, snapshot);
   return { corp_code: corpCode, snapshot, failed, error: firstError };

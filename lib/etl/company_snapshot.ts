@@ -14,6 +14,7 @@ import {
   type StatementLine,
   type YearFigures,
 } from "./schemas.ts";
+import type { MarketSection } from "../market/summary.ts";
 
 type Figure =
   | "revenue"
@@ -133,6 +134,8 @@ export interface SnapshotInput {
   failed_sections: SnapshotSection[];
   /** How many disclosures to keep (latest versions). */
   disclosure_limit?: number;
+  /** The price section (`lib/etl/company_market.ts`); null for unlisted or unpriced. */
+  market?: MarketSection | null;
 }
 
 /** Assembles the snapshot; `partial` when a section is missing or a source failed. */
@@ -171,6 +174,7 @@ export function buildCompanySnapshot(i: SnapshotInput): CompanySnapshot {
       items: latestIdx?.items ?? [],
     },
     disclosures,
+    market: i.market ?? null,
     source_status: i.source_status,
     partial: anyFailed || missing.size > 0,
     missing_sections: [...missing].sort(),

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { MarketSection } from "../market/summary.ts";
 
 const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("Date, YYYY-MM-DD (KST)");
 const corpCode = z.string().regex(/^\d{8}$/).describe("DART 고유번호 (8 digits)");
@@ -186,6 +187,7 @@ export const CompanySnapshot = z.object({
     items: z.array(Indicator),
   }),
   disclosures: z.array(Disclosure).describe("Latest versions only, newest first"),
+  market: MarketSection.nullable().optional(),
   source_status: z.record(z.string(), SourceStatus),
   partial: z.boolean(),
   missing_sections: z.array(SnapshotSection),

@@ -108,7 +108,12 @@ Deno.test({
       assert.equal(links, 5);
       assert.equal((await page.locator("#term-price").innerText()).trim(), "21,000원");
       assert.equal((await page.locator("#fig-demand").innerText()).trim(), "1,021.37:1");
-      assert.equal((await page.locator("#after-close").innerText()).trim(), "—");
+      // the stored last close of the sample market with its date, and the return vs 공모가
+      assert.match(
+        (await page.locator("#after-close").innerText()).trim(),
+        /^[\d,]+원 \(\d{4}-\d{2}-\d{2}\)$/,
+      );
+      assert.match((await page.locator("#after-vs").innerText()).trim(), /^[+-]?\d+\.\d{2}%$/);
       await page.screenshot({
         path: new URL("ipo_deal.png", SCREENSHOT_DIR).pathname,
         fullPage: true,

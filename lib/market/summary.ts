@@ -1,0 +1,96 @@
+/**
+ * The price figures a company shows (latest close, change, market cap, 52-week range) and,
+ * for a company listed through an IPO kdesk tracks, its return since the offer price. The
+ * zod schemas are published in the OpenAPI document (the instrument route and the
+ * company snapshot's `market` section); `lib/store/market.ts` computes the summary.
+ *
+ * Returns are on raw closes (KRX publishes them unadjusted): a split or bonus issue after
+ * listing distorts a since-offer return, so pages label the basis.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { PriceSummary as StoredPriceSummary } from "../store/market.ts";
+import { KrxMarket } from "./model.ts";
+
+const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("Date, YYYY-MM-DD (KST)");
+const num = z.number().nullable();
+
+/** Latest close, change, market cap and 52-week range of an instrument. */
+export const PriceSummary = z.object({
+  code: z.string().describe("단축코드"),
+  date: ymd.describe("기준일: the latest stored trading day"),
+  close: num.describe("종가 (원)"),
+  change: num.describe("대비 (원, signed)"),
+  change_pct: num.describe("등락률 %"),
+  volume: num.describe("거래량 (주)"),
+  market_cap: num.describe("시가총액 (원)"),
+  shares: num.describe("상장주식수"),
+  high_52w: num.describe("52주 최고 (원; daily highs, else closes)"),
+  high_52w_date: ymd.nullable(),
+  low_52w: num.describe("52주 최저 (원)"),
+  low_52w_date: ymd.nullable(),
+  first_date: ymd.nullable().describe("First stored trading day"),
+}).meta({ id: "PriceSummary" });
+export type PriceSummary = z.infer<typeof PriceSummary>;
+
+// The store's interface and this schema must stay the same shape.
+type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
+const _sameShape: Same<PriceSummary, StoredPriceSummary> = true;
+void _sameShape;
+
+/** A listed IPO's offer price against its first day and its latest close. */
+export const IpoSinceOffer = z.object({
+  pipeline_id: z.string().describe("The IPO deal (GET /api/v1/ipo/{pipeline_id})"),
+  offer_price: z.number().describe("확정공모가 (원)"),
+  listing_date: ymd.describe("상장일"),
+  first_day_date: ymd.nullable().describe("First stored trading day on or after the listing"),
+  first_day_open: num.describe("시초가 (원)"),
+  first_day_close: num.describe("상장일 종가 (원)"),
+  first_day_return_pct: num.describe("상장일 종가의 공모가 대비 수익률 %"),
+  return_since_offer_pct: num.describe("최근 종가의 공모가 대비 수익률 % (raw closes)"),
+}).meta({ id: "IpoSinceOffer" });
+export type IpoSinceOffer = z.infer<typeof IpoSinceOffer>;
+
+/** The company snapshot's price section. */
+export const MarketSection = PriceSummary.extend({
+  name: z.string().nullable().describe("종목약명 (KRX)"),
+  market: KrxMarket.nullable(),
+  ipo: IpoSinceOffer.nullable(),
+}).meta({
+  id: "CompanyMarket",
+  description:
+    "The company snapshot's `market` section: the latest KRX close, market cap and 52-week range, and `ipo` when the company listed through a tracked IPO deal. `market` is null when the company has no stock code or no stored price, and absent in snapshots built before prices were kept.",
+});
+export type MarketSection = z.infer<typeof MarketSection>;
+
+/**
+ * Percent change from `base` to `value`, rounded to 2 decimals; null when either is
+ * missing or the base is not positive.
+ *
+ * @example
+ * returnPct(25_200, 21_000); // 20
+ */
+export function returnPct(value: number | null | undefined, base: number | null | undefined) {
+  if (typeof value !== "number" || typeof base !== "number") return null;
+  if (!Number.isFinite(value) || !Number.isFinite(base) || base <= 0) return null;
+  return Math.round(((value - base) / base) * 10000) / 100;
+}
+
+/** The since-offer figures of a listed deal from its first bar and latest close. */
+export function sinceOffer(
+  deal: { pipeline_id: string; offer_price: number; listing_date: string },
+  first: { date: string; open: number | null; close: number | null } | null,
+  latestClose: number | null,
+): IpoSinceOffer {
+  return {
+    pipeline_id: deal.pipeline_id,
+    offer_price: deal.offer_price,
+    listing_date: deal.listing_date,
+    first_day_date: first?.date ?? null,
+    first_day_open: first?.open ?? null,
+    first_day_close: first?.close ?? null,
+    first_day_return_pct: returnPct(first?.close, deal.offer_price),
+    return_since_offer_pct: returnPct(latestClose, deal.offer_price),
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * A read-through cache of the market reads pages and the market API repeat: the latest
+ * trading day, the instrument list, price summaries, the latest closes (one cross-section
+ * per market), index overviews and listed-IPO returns.
+ *
+ * Every entry is dropped when the market epoch moves: each write to the market store bumps
+ * it (`bumpMarketEpoch`), and the cache re-reads its versionstamp (one `kv.get`) at most
+ * every `ttlMs` — so writers in other processes or isolates are seen within `ttlMs`. No
+ * timer is kept, so a cache needs no closing.
+ *
+ * @module
+ */
+import type { IpoItem } from "../ipo/model.ts";
+import { type DailyBar, type IndexBar, KRX_MARKETS, type KrxMarket } from "../market/model.ts";
+import { addDays, kstToday } from "../market/range.ts";
+import { type IpoSinceOffer, sinceOffer } from "../market/summary.ts";
+import { keys } from "./keys.ts";
+import {
+  getBars,
+  getDay,
+  getIndexBars,
+  type IndexMeta,
+  latestBarDay,
+  listBarDays,
+  listIndices,
+  listInstruments,
+  type PriceSummary,
+  priceSummary,
+  type StoredInstrument,
+} from "./market.ts";
+
+/** An index with its latest bar and recent closes (for cards and sparklines). */
+export interface IndexLatest extends IndexMeta {
+  /** The latest stored bar (null when the index has no bar in the last year). */
+  bar: IndexBar | null;
+  /** Dates and closes of the last `points` bars, oldest first. */
+  dates: string[];
+  closes: (number | null)[];
+}
+
+/** Indices shown first, in this order (then the rest by code). */
+export const INDEX_ORDER = ["KOSPI", "KOSDAQ", "KOSPI200", "KOSDAQ150", "KRX300", "KRX100"];
+
+/** Sorts index metas: {@linkcode INDEX_ORDER} first, then by code. */
+export function sortIndices<T extends { index_code: string }>(list: T[]): T[] {
+  const rank = (c: string) => {
+    const i = INDEX_ORDER.indexOf(c);
+    return i < 0 ? INDEX_ORDER.length : i;
+  };
+  return [...list].sort((a, b) =>
+    rank(a.index_code) - rank(b.index_code) || a.index_code.localeCompare(b.index_code)
+  );
+}
+
+/** The listed deal a since-offer return is measured from: the latest listing with a price. */
+export function listedDeal(deals: IpoItem[], stockCode: string): IpoItem | null {
+  const listed = deals.filter((d) =>
+    d.stage === "상장" && d.facts.final_price && d.facts.listing_date &&
+    (d.stock_code === null || d.stock_code === stockCode)
+  );
+  listed.sort((a, b) => b.facts.listing_date!.localeCompare(a.facts.listing_date!));
+  return listed[0] ?? null;
+}
+
+/**
+ * A listed deal's return since its offer price: the first stored bar within ten days of
+ * the listing date is its first trading day; `summary` gives the latest close.
+ */
+export async function dealReturn(
+  kv: Deno.Kv,
+  deal: IpoItem,
+  stockCode: string,
+  summary: PriceSummary | null,
+): Promise<IpoSinceOffer | null> {
+  const offer = deal.facts.final_price;
+  const listing = deal.facts.listing_date;
+  if (!offer || !listing) return null;
+  const first = (await getBars(kv, stockCode, listing, addDays(listing, 10)))[0] ?? null;
+  return sinceOffer(
+    { pipeline_id: deal.pipeline_id, offer_price: offer, listing_date: listing },
+    first,
+    summary?.close ?? null,
+  );
+}
+
+/** Options of {@link MarketCache}. */
+export interface MarketCacheOptions {
+  /** How long the epoch read is trusted (default 1 s; 0 checks on every read). */
+  ttlMs?: number;
+  /** Entries kept before the cache is emptied (default 10,000). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/** The cache of one KV. */
+export class MarketCache {
+  #entries = new Map<string, Promise<unknown>>();
+  #epoch: string | null = null;
+  #checkedAt = -Infinity;
+  #checking: Promise<void> | null = null;
+
+  constructor(private kv: Deno.Kv, private opts: MarketCacheOptions = {}) {}
+
+  #now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  /** Re-reads the epoch when the last read is older than the TTL; a move empties the cache. */
+  #fresh(): Promise<void> {
+    if (this.#now() - this.#checkedAt < (this.opts.ttlMs ?? 1_000)) return Promise.resolve();
+    this.#checking ??= (async () => {
+      try {
+        const v = (await this.kv.get(keys.marketEpoch())).versionstamp;
+        if (v !== this.#epoch) this.#entries.clear();
+        this.#epoch = v;
+        this.#checkedAt = this.#now();
+      } finally {
+        this.#checking = null;
+      }
+    })();
+    return this.#checking;
+  }
+
+  /** Memoizes `load` under `key` until the epoch moves. A failed load is not kept. */
+  async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    await this.#fresh();
+    const hit = this.#entries.get(key) as Promise<T> | undefined;
+    if (hit) return hit;
+    if (this.#entries.size >= (this.opts.maxEntries ?? 10_000)) this.#entries.clear();
+    const p = load();
+    this.#entries.set(key, p);
+    p.catch(() => {
+      if (this.#entries.get(key) === p) this.#entries.delete(key);
+    });
+    return p;
+  }
+
+  /** The market epoch's versionstamp (null before the first market write). */
+  async epoch(): Promise<string | null> {
+    await this.#fresh();
+    return this.#epoch;
+  }
+
+  /** Drops every entry (the next read also re-checks the epoch). */
+  invalidate(): void {
+    this.#entries.clear();
+    this.#checkedAt = -Infinity;
+  }
+
+  /** The latest stored trading day, or null before any bar was stored. */
+  latestDay(): Promise<string | null> {
+    return this.memo("latest_day", () => latestBarDay(this.kv));
+  }
+
+  /** The day windows are measured from: the latest trading day, else today (KST). */
+  async anchorDay(): Promise<string> {
+    return (await this.latestDay()) ?? kstToday();
+  }
+
+  /** Every instrument, by code. */
+  instruments(): Promise<StoredInstrument[]> {
+    return this.memo("instruments", async () => {
+      const all = await listInstruments(this.kv);
+      return all.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    });
+  }
+
+  /** Instruments by code. */
+  instrumentMap(): Promise<Map<string, StoredInstrument>> {
+    return this.memo(
+      "instrument_map",
+      async () => new Map((await this.instruments()).map((i) => [i.code, i])),
+    );
+  }
+
+  /** The price summary of a code as of the latest stored day, or null. */
+  summary(code: string): Promise<PriceSummary | null> {
+    return this.memo(`summary:${code}`, async () => {
+      const day = await this.latestDay();
+      return day ? await priceSummary(this.kv, code, day) : null;
+    });
+  }
+
+  /**
+   * The latest bar of every instrument: each market's latest stored cross-section (one
+   * blob per market), by code.
+   */
+  latestBars(): Promise<Map<string, DailyBar>> {
+    return this.memo("latest_bars", async () => {
+      const out = new Map<string, DailyBar>();
+      const day = await this.latestDay();
+      if (!day) return out;
+      const metas = await listBarDays(this.kv, addDays(day, -31), day);
+      const latest = new Map<KrxMarket, string>();
+      for (const m of metas) latest.set(m.market, m.date); // ascending: the last one wins
+      for (const market of KRX_MARKETS) {
+        const d = latest.get(market);
+        if (!d) continue;
+        for (const b of await getDay(this.kv, d, market)) out.set(b.code, b);
+      }
+      return out;
+    });
+  }
+
+  /** Every known index (identity only), known indices first. */
+  indexMetas(): Promise<IndexMeta[]> {
+    return this.memo("index_metas", async () => sortIndices(await listIndices(this.kv)));
+  }
+
+  /**
+   * One index with its latest bar on or before `asOf` (default the latest trading day) and
+   * its last `points` closes; null for an unknown index.
+   */
+  index(code: string, points = 60, asOf?: string): Promise<IndexLatest | null> {
+    return this.memo(`index:${code}:${points}:${asOf ?? ""}`, async () => {
+      const meta = (await this.indexMetas()).find((m) => m.index_code === code);
+      if (!meta) return null;
+      const to = asOf ?? await this.anchorDay();
+      // ~60 trading days fit in 100 calendar days; a year back finds a stale index's bar.
+      const from = addDays(to, -Math.max(100, Math.ceil(points * 1.6)));
+      let bars = await getIndexBars(this.kv, code, from, to);
+      if (!bars.length) bars = await getIndexBars(this.kv, code, addDays(to, -366), to);
+      const tail = bars.slice(-points);
+      return {
+        ...meta,
+        bar: bars.at(-1) ?? null,
+        dates: tail.map((b) => b.date),
+        closes: tail.map((b) => b.close),
+      };
+    });
+  }
+
+  /** {@linkcode index} of every known index, known indices first. */
+  indices(points = 60, asOf?: string): Promise<IndexLatest[]> {
+    return this.memo(`indices:${points}:${asOf ?? ""}`, async () => {
+      const out: IndexLatest[] = [];
+      for (const meta of await this.indexMetas()) {
+        const i = await this.index(meta.index_code, points, asOf);
+        if (i) out.push(i);
+      }
+      return out;
+    });
+  }
+
+  /** A listed deal's return since its offer price (latest close), or null. */
+  dealReturn(deal: IpoItem): Promise<IpoSinceOffer | null> {
+    const code = deal.stock_code;
+    if (!code || deal.stage !== "상장") return Promise.resolve(null);
+    return this.memo(`deal:${deal.pipeline_id}:${code}`, async () => {
+      return await dealReturn(this.kv, deal, code, await this.summary(code));
+    });
+  }
+}
+
+const byKv = new WeakMap<Deno.Kv, MarketCache>();
+
+/** The shared market cache of a KV (created on first use). */
+export function marketCacheFor(kv: Deno.Kv, opts?: MarketCacheOptions): MarketCache {
+  let c = byKv.get(kv);
+  if (!c) byKv.set(kv, c = new MarketCache(kv, opts));
+  return c;
+}
