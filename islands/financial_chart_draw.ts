@@ -5,31 +5,8 @@
  *
  * @module
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from "chart.js";
+import { Chart } from "./chart_base.ts";
 import { formatKrw, formatKrwCompact } from "../lib/format.ts";
-
-Chart.register(
-  BarController,
-  BarElement,
-  LineController,
-  LineElement,
-  PointElement,
-  CategoryScale,
-  LinearScale,
-  Tooltip,
-  Legend,
-);
 
 /** Series of the chart, aligned with `years` (oldest first). */
 export interface FinancialSeries {

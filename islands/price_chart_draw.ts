@@ -5,29 +5,8 @@
  *
  * @module
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from "chart.js";
+import { Chart } from "./chart_base.ts";
 import { formatKrwCompact, formatNumber } from "../lib/format.ts";
-
-Chart.register(
-  BarController,
-  BarElement,
-  LineController,
-  LineElement,
-  PointElement,
-  CategoryScale,
-  LinearScale,
-  Tooltip,
-);
 
 /** The series of the chart, aligned with `dates` (oldest first). */
 export interface PriceSeries {

@@ -3,43 +3,8 @@
  * publishes for it (ajv, JSON Schema 2020-12), checking status, then content type, then body.
  */
 import assert from "node:assert/strict";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { buildTestApp, type TestApp } from "./helpers/app.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-async function contract(t: TestApp) {
-  const res = await t.app.request("/api/openapi.json");
-  assert.equal(res.status, 200);
-  const doc: Json = await res.json();
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  // deno-lint-ignore no-explicit-any
-  (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
-  ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
-  const schemaFor = (path: string, status: number, type: string) => {
-    const op = doc.paths[path]?.get;
-    assert.ok(op, `OpenAPI has GET ${path}`);
-    const resp = op.responses[String(status)];
-    assert.ok(resp, `OpenAPI documents ${status} for ${path}`);
-    const schema = resp.content?.[type]?.schema;
-    assert.ok(schema, `OpenAPI documents ${type} for ${status} ${path}`);
-    return JSON.parse(
-      JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components'),
-    );
-  };
-  return async (url: string, path: string, status: number): Promise<Json> => {
-    const r = await t.app.request(url);
-    assert.equal(r.status, status, `${url}: status`);
-    const type = status < 400 ? "application/json" : "application/problem+json";
-    assert.match(r.headers.get("content-type") ?? "", new RegExp(`^${type.replace("+", "\\+")}`));
-    const body: Json = await r.json();
-    const validate = ajv.compile(schemaFor(path, status, type));
-    assert.ok(validate(body), `${url}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
-    return body;
-  };
-}
+import { contract, type Json } from "./helpers/contract.ts";
+import { buildTestApp } from "./helpers/app.ts";
 
 const SNAP = "/api/v1/company/snapshot";
 const FIN = "/api/v1/company/{corp_code}/financials";
@@ -48,7 +13,7 @@ const SEARCH = "/api/v1/company/search";
 Deno.test("[api] snapshot by corp_code, stock_code and name matches the OpenAPI schema", async () => {
   const t = await buildTestApp();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const a = await check(`${SNAP}?corp_code=${t.corpCode}`, SNAP, 200);
     assert.equal(a.corp_code, t.corpCode);
     assert.equal(a.sample, true);
@@ -90,7 +55,7 @@ Deno.test("[api] snapshot is gzip-encoded for clients that accept it", async () 
 Deno.test("[api] a company without statements is served partial with missing sections", async () => {
   const t = await buildTestApp();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const s = await check(`${SNAP}?corp_code=00091234`, SNAP, 200);
     assert.equal(s.partial, true);
     assert.ok(s.missing_sections.includes("financials"));
@@ -103,7 +68,7 @@ Deno.test("[api] a company without statements is served partial with missing sec
 Deno.test("[api] bad input is a 400 problem, unknown codes a 404 problem", async () => {
   const t = await buildTestApp();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const none = await check(SNAP, SNAP, 400);
     assert.match(none.detail, /exactly one of corp_code, stock_code or q/);
     await check(`${SNAP}?corp_code=${t.corpCode}&q=x`, SNAP, 400);
@@ -129,7 +94,7 @@ Deno.test("[api] bad input is a 400 problem, unknown codes a 404 problem", async
 Deno.test("[api] financials filter by year, report and fs_div", async () => {
   const t = await buildTestApp();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const all = await check(`/api/v1/company/${t.corpCode}/financials`, FIN, 200);
     assert.ok(all.items.length >= 5);
     const one = await check(
@@ -150,7 +115,7 @@ Deno.test("[api] financials filter by year, report and fs_div", async () => {
 Deno.test("[api] search ranks the exact name first and returns markets", async () => {
   const t = await buildTestApp();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const r = await check(`${SEARCH}?q=${encodeURIComponent("한빛반도체")}`, SEARCH, 200);
     assert.equal(r.hits[0].corp_code, "00912345");
     assert.equal(r.hits[0].market, "유가증권");

@@ -8,8 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { openApiValidator } from "./helpers/contract.ts";
 import type { Hono } from "hono";
 import { loadConfig } from "../config.ts";
 import { csvField, csvTableWriter } from "../lib/export/csv.ts";
@@ -252,25 +251,6 @@ async function json(res: Response, status: number, type = "application/json"): P
   return await res.json();
 }
 
-/** Validates a body against the schema the OpenAPI document publishes for it. */
-async function contract(app: Hono) {
-  const doc: Json = await (await app.request("/api/openapi.json")).json();
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  // deno-lint-ignore no-explicit-any
-  (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
-  ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
-  return (method: "get" | "post", path: string, status: number, body: Json, type?: string) => {
-    const content = doc.paths[path]?.[method]?.responses?.[String(status)]?.content;
-    assert.ok(content, `OpenAPI documents ${status} for ${method.toUpperCase()} ${path}`);
-    const t = type ?? (status < 400 ? "application/json" : "application/problem+json");
-    const schema = JSON.parse(
-      JSON.stringify(content[t].schema).replaceAll('"#/components', '"openapi.json#/components'),
-    );
-    const validate = ajv.compile(schema);
-    assert.ok(validate(body), `${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
-  };
-}
-
 /** Runs `fn` with a DuckDB connection, closed afterwards. */
 async function withDuck<T>(
   fn: (q: (sql: string) => Promise<Record<string, Json>[]>) => Promise<T>,
@@ -309,7 +289,7 @@ async function apiTotals(app: Hono, market: KrxMarket | "ALL") {
 Deno.test("[backtest] parquet export: POST 202 → queued job → SUCCEEDED; DuckDB reads what the API serves; manifest sha256; EXPORT_DIR", async () => {
   const t = await rig();
   try {
-    const check = await contract(t.app);
+    const check = await openApiValidator(t.app);
     const res = await post(t.app, {
       market_code: "KOSPI",
       index_codes: ["KOSPI", "KOSDAQ"],
@@ -694,7 +674,7 @@ Deno.test("[backtest] progress: RUNNING with progress 0–99 (non-decreasing), t
 Deno.test("[backtest] bad input is a 400 problem; unknown jobs and files are 404; no queue is 503", async () => {
   const t = await rig();
   try {
-    const check = await contract(t.app);
+    const check = await openApiValidator(t.app);
     const ok = { market_code: "KOSPI", date_from: FROM, date_to: TO };
     const cases: [unknown, RegExp][] = [
       [{ ...ok, market_code: "NYSE" }, /market_code/],

@@ -4,8 +4,7 @@
  * JSON API checked against its OpenAPI schemas, and the pages.
  */
 import assert from "node:assert/strict";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { contract } from "./helpers/contract.ts";
 import { fixtureKindClient, refreshIpoPipeline } from "../lib/etl/ipo.ts";
 import { sampleDartClient, sampleNow } from "../lib/etl/sample.ts";
 import { kindErrorPage } from "../lib/sources/kind/fixture_fetch.ts";
@@ -42,32 +41,10 @@ const refresh = (t: TestApp, kind = fixtureKindClient(t.kv, buildKindSampleDatas
     sample: true,
   });
 
-async function contract(t: TestApp) {
-  const doc: Json = await (await t.app.request("/api/openapi.json")).json();
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  // deno-lint-ignore no-explicit-any
-  (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
-  ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
-  return async (url: string, path: string, status: number): Promise<Json> => {
-    const r = await t.app.request(url);
-    assert.equal(r.status, status, `${url}: status`);
-    const type = status < 400 ? "application/json" : "application/problem+json";
-    assert.match(r.headers.get("content-type") ?? "", new RegExp(`^${type.replace("+", "\\+")}`));
-    const body: Json = await r.json();
-    const schema = doc.paths[path]?.get?.responses[String(status)]?.content?.[type]?.schema;
-    assert.ok(schema, `OpenAPI documents ${status} ${type} for ${path}`);
-    const validate = ajv.compile(
-      JSON.parse(JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components')),
-    );
-    assert.ok(validate(body), `${url}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
-    return body;
-  };
-}
-
 Deno.test("[ipo api] pipeline and deal match their OpenAPI schemas; sources reconciled", async () => {
   const t = await setup();
   try {
-    const check = await contract(t);
+    const check = await contract(t.app);
     const p = await check(`${PIPE}?limit=50`, PIPE, 200);
     assert.equal(p.partial, false);
     assert.equal(p.source_status.kind.ok, true);

@@ -23,8 +23,17 @@ export type ContractCheck = (
   init?: RequestInit,
 ) => Promise<Json>;
 
-/** Loads the OpenAPI document of `app` and returns a response checker. */
-export async function contract(app: Requester): Promise<ContractCheck> {
+/** Validates a body against the schema documented for (method, path, status, type). */
+export type BodyValidator = (
+  method: "get" | "post",
+  path: string,
+  status: number,
+  body: Json,
+  type?: string,
+) => void;
+
+/** Loads the OpenAPI document of `app` and returns a body validator. */
+export async function openApiValidator(app: Requester): Promise<BodyValidator> {
   const res = await app.request("/api/openapi.json");
   assert.equal(res.status, 200);
   const doc: Json = await res.json();
@@ -32,25 +41,32 @@ export async function contract(app: Requester): Promise<ContractCheck> {
   // deno-lint-ignore no-explicit-any
   (addFormats as any).default ? (addFormats as any).default(ajv) : (addFormats as any)(ajv);
   ajv.addSchema({ $id: "openapi.json", components: doc.components }, "openapi.json");
-  const schemaFor = (path: string, status: number, type: string) => {
-    const op = doc.paths[path]?.get;
-    assert.ok(op, `OpenAPI has GET ${path}`);
-    const resp = op.responses[String(status)];
-    assert.ok(resp, `OpenAPI documents ${status} for ${path}`);
-    const schema = resp.content?.[type]?.schema;
-    assert.ok(schema, `OpenAPI documents ${type} for ${status} ${path}`);
-    return JSON.parse(
-      JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components'),
+  return (method, path, status, body, type) => {
+    const t = type ?? (status < 400 ? "application/json" : "application/problem+json");
+    const op = doc.paths[path]?.[method];
+    assert.ok(op, `OpenAPI has ${method.toUpperCase()} ${path}`);
+    const schema = op.responses[String(status)]?.content?.[t]?.schema;
+    assert.ok(schema, `OpenAPI documents ${status} ${t} for ${method.toUpperCase()} ${path}`);
+    const validate = ajv.compile(
+      JSON.parse(JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components')),
     );
+    assert.ok(validate(body), `${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   };
+}
+
+/**
+ * Returns a GET checker: `check(url, documentedPath, status)` requests `url`, checks the
+ * status and content type, validates the body and returns it.
+ */
+export async function contract(app: Requester): Promise<ContractCheck> {
+  const validate = await openApiValidator(app);
   return async (url, path, status, init) => {
     const r = await app.request(url, init);
     assert.equal(r.status, status, `${url}: status`);
     const type = status < 400 ? "application/json" : "application/problem+json";
     assert.match(r.headers.get("content-type") ?? "", new RegExp(`^${type.replace("+", "\\+")}`));
     const body: Json = await r.json();
-    const validate = ajv.compile(schemaFor(path, status, type));
-    assert.ok(validate(body), `${url}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    validate("get", path, status, body, type);
     return body;
   };
 }
