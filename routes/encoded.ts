@@ -18,14 +18,36 @@ export const GZIP_HEADERS: [string, string][] = [...JSON_HEADERS, ["content-enco
 export const wantsGzip = (body: EncodedBody, acceptEncoding: string, minBytes = 0) =>
   body.bytes.length >= minBytes && /\bgzip\b/.test(acceptEncoding);
 
-/** The response for a body; bodies under `minBytes` are never compressed. */
+/**
+ * The response for a body; bodies under `minBytes` are never compressed. The response is
+ * built once per body and encoding and cloned per request: a clone shares the static body
+ * and copies the header list without re-validating it, which makes it ~50x cheaper than
+ * `new Response(bytes, {headers})` on Deno 2.9 (a clone's headers may be changed freely).
+ */
 export async function sendEncoded(
   body: EncodedBody,
   acceptEncoding: string,
   minBytes = 0,
 ): Promise<Response> {
+  if (wantsGzip(body, acceptEncoding, minBytes)) await body.gzip();
+  return cachedResponse(body, acceptEncoding, minBytes)!;
+}
+
+/**
+ * The same response, synchronously, when it can be made without waiting (identity, or a
+ * gzip copy that exists already); null when the gzip copy still has to be made.
+ */
+export function cachedResponse(
+  body: EncodedBody,
+  acceptEncoding: string,
+  minBytes = 0,
+): Response | null {
+  const built = (body.responses ??= {});
   if (wantsGzip(body, acceptEncoding, minBytes)) {
-    return new Response(await body.gzip() as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
+    if (!body.gzipped) return null;
+    built.gzip ??= new Response(body.gzipped as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
+    return built.gzip.clone();
   }
-  return new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+  built.identity ??= new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+  return built.identity.clone();
 }

@@ -13,7 +13,7 @@ import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/
 import { encoded, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
 import { get } from "./api.ts";
 import type { AppDeps } from "./deps.ts";
-import { GZIP_HEADERS, JSON_HEADERS, sendEncoded, wantsGzip } from "./encoded.ts";
+import { cachedResponse, sendEncoded } from "./encoded.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const problemContent = { "application/problem+json": { schema: Problem } };
@@ -146,13 +146,7 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
     const hit = cache.peek()?.bodies.get(key);
     if (hit) {
       const ae = c.req.header("accept-encoding") ?? "";
-      if (!wantsGzip(hit, ae, GZIP_MIN)) {
-        return new Response(hit.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
-      }
-      if (hit.gzipped) {
-        return new Response(hit.gzipped as Uint8Array<ArrayBuffer>, { headers: GZIP_HEADERS });
-      }
-      return sendEncoded(hit, ae, GZIP_MIN);
+      return cachedResponse(hit, ae, GZIP_MIN) ?? sendEncoded(hit, ae, GZIP_MIN);
     }
     return miss(c, key);
   });

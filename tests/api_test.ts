@@ -52,6 +52,36 @@ Deno.test("[api] snapshot is gzip-encoded for clients that accept it", async () 
   }
 });
 
+Deno.test("[api] the cached-snapshot fast path answers exactly as the full path", async () => {
+  const t = await buildTestApp();
+  try {
+    const url = `${SNAP}?corp_code=${t.corpCode}`;
+    const gz = { headers: { "accept-encoding": "gzip" } };
+    t.deps.snapshots.invalidate();
+    assert.equal(t.deps.snapshots.peek(t.corpCode), null, "cold cache: the full path runs");
+    const cold = [await t.app.request(url), await t.app.request(url, gz)];
+    assert.ok(t.deps.snapshots.peek(t.corpCode), "the full path filled the cache");
+    const warm = [await t.app.request(url), await t.app.request(url, gz)];
+    for (let i = 0; i < 2; i++) {
+      assert.equal(warm[i].status, 200);
+      assert.deepEqual([...warm[i].headers], [...cold[i].headers]);
+      assert.deepEqual(
+        new Uint8Array(await warm[i].arrayBuffer()),
+        new Uint8Array(await cold[i].arrayBuffer()),
+      );
+    }
+    // A clone's headers are its own: changing one response leaves the next intact.
+    const a = await t.app.request(url);
+    a.headers.set("x-test", "1");
+    assert.equal((await t.app.request(url)).headers.get("x-test"), null);
+    // Input the fast path does not recognise still goes through validation.
+    assert.equal((await t.app.request(`${SNAP}?corp_code=123`)).status, 400);
+    assert.equal((await t.app.request(`${url}&stock_code=005930`)).status, 400);
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("[api] a company without statements is served partial with missing sections", async () => {
   const t = await buildTestApp();
   try {

@@ -128,6 +128,15 @@ export class SnapshotCache {
     return (await this.#load(corpCode))?.body ?? null;
   }
 
+  /**
+   * The cached body when it is fresh, synchronously (no KV read, no promise): the hot path
+   * of the snapshot route. Null on a miss or an expired entry — then use {@linkcode body}.
+   */
+  peek(corpCode: string): SnapshotBody | null {
+    const hit = this.#entries.get(corpCode);
+    return hit && this.#now() - hit.at < (this.opts.ttlMs ?? 5_000) ? hit.body : null;
+  }
+
   /** The parsed snapshot. */
   async get(corpCode: string): Promise<CompanySnapshot | null> {
     const e = await this.#load(corpCode);
