@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../lib/format.ts";
+import {
+  changeClass,
+  EMPTY,
+  formatKrw,
+  formatKrwCompact,
+  formatNumber,
+  formatPct,
+} from "../lib/format.ts";
 import type { InvestorFlow, KrxMarket } from "../lib/market/model.ts";
 import { type IndexCardData, IndexCards } from "./IndexCards.tsx";
 import { Layout, type ShellProps } from "./Layout.tsx";
@@ -83,7 +90,7 @@ function Movers({ title, rows, id }: { title: string; rows: MoverRow[]; id: stri
               <td class={`num ${changeClass(r.change_pct)}`}>
                 {formatPct(r.change_pct, { digits: 2 })}
               </td>
-              <td class="num">{formatKrw(r.value, { minUnit: "eok" })}</td>
+              <td class="num">{r.value === null ? EMPTY : `${formatKrwCompact(r.value)}원`}</td>
             </tr>
           ))}
         </tbody>

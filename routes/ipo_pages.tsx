@@ -49,7 +49,9 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
   const app = new Hono();
   const cache = ipoCache(deps);
   const shell = (): ShellProps => ({ sample: deps.config.sample, bundle: deps.islandBundle });
-  const now = opts.now ?? (() => new Date());
+  // The jobs context's clock: in sample mode that is the sample's as-of day, so D-day badges
+  // and "this week" agree with the stages the sample shows.
+  const now = opts.now ?? deps.jobs?.now ?? (() => new Date());
 
   const market = marketCacheFor(deps.kv);
 
