@@ -1,7 +1,7 @@
 /**
  * Registers the {@linkcode SCHEDULES} with `Deno.cron`. A schedule whose handler has no
- * connector in this context (KIND, KRX until their issues land) is not registered; the ops
- * page still lists it. Each fire runs the handler in a collection run; a fire that the
+ * connector in this context (KRX without `KRX_API_KEY`) is not registered; the ops page still
+ * lists it. Each fire runs the handler in a collection run; a fire that the
  * schedule's `skip` rule drops does nothing.
  *
  * @module

@@ -1,7 +1,8 @@
 /**
  * IPO JSON API: `GET /api/v1/ipo/pipeline` (filters, cursor paging) and
  * `GET /api/v1/ipo/{pipeline_id}` (one deal). Both answer from prebuilt snapshots; the
- * pipeline keeps one pre-encoded (and lazily gzip-compressed) body per distinct query.
+ * pipeline keeps one pre-encoded (and lazily gzip-compressed) body per distinct query. A deal
+ * id a refresh replaced (D… → K… once KIND lists the deal) answers 301 to the current one.
  *
  * @module
  */
@@ -84,7 +85,7 @@ const dealRoute = createRoute({
   path: "/api/v1/ipo/{pipeline_id}",
   summary: "One IPO deal",
   description:
-    "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched.",
+    "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched. `source_status`, `partial` and `missing_sections` are the pipeline's current ones. A deal's id can change when a refresh matches it anew (a DART-only `D…` deal becomes `K…` once KIND lists it): the old id then answers `301 Moved Permanently` with `Location` set to the current id's URL; an id with no deal and no alias answers 404.",
   request: {
     params: z.object({
       pipeline_id: z.string().regex(PIPELINE_ID_RE, "pipeline_id is K or D + 14 digits, or L + 6")
@@ -96,10 +97,32 @@ const dealRoute = createRoute({
   },
   responses: {
     200: { description: "The deal", content: { "application/json": { schema: DealSnapshot } } },
+    301: {
+      description: "The id was replaced by a refresh (e.g. D… → K… once KIND lists the deal)",
+      headers: {
+        Location: {
+          description: "URL of the deal under its current id, e.g. /api/v1/ipo/K20260105000011",
+          schema: { type: "string" as const },
+        },
+      },
+    },
     400: { description: "Invalid input", content: problemContent },
     404: { description: "Unknown deal", content: problemContent },
   },
 });
+
+/**
+ * A 301 from an old pipeline id to its current one: `path` with its last segment (the old
+ * id) replaced, the query kept. Cached an hour only: an alias can move on (chains collapse).
+ */
+export function aliasRedirect(url: string, path: string, to: string): Response {
+  const qi = url.indexOf("?");
+  const location = `${path.slice(0, path.lastIndexOf("/") + 1)}${to}${qi < 0 ? "" : url.slice(qi)}`;
+  return new Response(null, {
+    status: 301,
+    headers: { location, "cache-control": "public, max-age=3600" },
+  });
+}
 
 /** Below this size gzip costs more than it saves. */
 const GZIP_MIN = 1024;
@@ -175,6 +198,8 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
   get(app, dealRoute, async (c, { params }) => {
     const body = await cache.deal(params.pipeline_id);
     if (!body) {
+      const to = await cache.alias(params.pipeline_id);
+      if (to && await cache.deal(to)) return aliasRedirect(c.req.url, c.req.path, to);
       return problem(404, `No IPO deal ${params.pipeline_id}`, { instance: c.req.path });
     }
     return sendEncoded(body, c.req.header("accept-encoding") ?? "", GZIP_MIN);

@@ -1,6 +1,7 @@
 /**
  * IPO pages: the board (`/ipo`), the calendar (`/ipo/calendar`) and a deal
- * (`/ipo/{pipeline_id}`), rendered from the IPO snapshots.
+ * (`/ipo/{pipeline_id}`), rendered from the IPO snapshots. A deal id a refresh replaced
+ * (D… → K… once KIND lists the deal) redirects 301 to the current one.
  *
  * @module
  */
@@ -23,7 +24,7 @@ import { returnPct } from "../lib/market/summary.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { decodeCursor, filterRows, pageRows } from "../lib/ipo/query.ts";
 import type { AppDeps } from "./deps.ts";
-import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
+import { aliasRedirect, ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
 
 /** Rows per table page on the board. */
 export const BOARD_PAGE = 50;
@@ -183,6 +184,8 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
     }
     const body = await cache.deal(id);
     if (!body) {
+      const to = await cache.alias(id);
+      if (to && await cache.deal(to)) return aliasRedirect(c.req.url, c.req.path, to);
       return html(
         <NotFound
           {...shell()}

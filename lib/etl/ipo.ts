@@ -25,7 +25,7 @@ import {
 import { DartNoFileError } from "../sources/dart/errors.ts";
 import type { KindData, KindPage, KindSource } from "../ipo/kind_rows.ts";
 import { type DealSnapshot, type IpoItem, toRow } from "../ipo/model.ts";
-import { isIpoFiling, reconcile } from "../ipo/reconcile.ts";
+import { isIpoFiling, reconcile, successorIds } from "../ipo/reconcile.ts";
 import { sha256Hex } from "../store/blobs.ts";
 import { keys } from "../store/keys.ts";
 import {
@@ -109,6 +109,8 @@ export interface IpoRefreshResult {
   /** Deals whose snapshot was rebuilt (new or changed). */
   touched: string[];
   removed: string[];
+  /** Removed ids that now redirect to the deal carrying on their offering: old → new. */
+  aliased: Record<string, string>;
   partial: boolean;
   source_status: Record<string, SourceStatus>;
   dart_calls: number;
@@ -355,6 +357,7 @@ export async function refreshIpoPipeline(ctx: IpoEtlContext): Promise<IpoRefresh
       deals: prevHeader.count,
       touched: [],
       removed: [],
+      aliased: {},
       partial: true,
       source_status: { ...prevHeader.source_status, kind: kindStatus },
       dart_calls: ds.calls,
@@ -419,11 +422,19 @@ export async function storeItems(
     };
     changed.push({ item, hash, snapshot, prevCorp });
   }
-  const removed: { id: string; corp: string | null }[] = [];
+  const removed: { id: string; corp: string | null; alias: string | null }[] = [];
+  const dropped: IpoItem[] = [];
   for (const id of hashes.keys()) {
     if (seen.has(id)) continue;
-    removed.push({ id, corp: (await getDeal(ctx.kv, id))?.corp_code ?? null });
+    const old = await getDeal(ctx.kv, id);
+    if (old) dropped.push(old);
+    removed.push({ id, corp: old?.corp_code ?? null, alias: null });
   }
+  // A removed id whose offering lives on under another id (a D… deal KIND now lists as K…,
+  // a K… deal re-keyed by a review found later) keeps answering: ["ipo_alias", old] → new,
+  // written with the removal (putDeals) so old links and API clients get a redirect.
+  const next = successorIds(dropped, items);
+  for (const r of removed) r.alias = next.get(r.id) ?? null;
   await putDeals(ctx.kv, changed, removed);
   await putPipeline(ctx.kv, {
     built_at: meta.built_at,
@@ -436,6 +447,7 @@ export async function storeItems(
     deals: items.length,
     touched: changed.map((c) => c.item.pipeline_id),
     removed: removed.map((r) => r.id),
+    aliased: Object.fromEntries(removed.flatMap((r) => r.alias ? [[r.id, r.alias]] : [])),
     partial: meta.partial,
     source_status: meta.source_status,
     dart_calls: meta.calls ?? 0,

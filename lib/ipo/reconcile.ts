@@ -508,3 +508,44 @@ function buildItem(d: Deal, input: ReconcileInput, sameName: boolean): IpoItem {
 }
 
 const STAGE_ORDER: string[] = [...FORWARD_STAGES, "미승인", "철회"];
+
+/**
+ * The records that make two deals of different refreshes one offering, strongest first: the
+ * DART original 증권신고서 rcept_no (a `D` id is `D` + it), the KIND 공모 and 예비심사
+ * 업무처리번호, the listing's 종목코드. {@link reconcile} attaches each record to at most one
+ * deal and records it in `matches`, whatever id the deal ends up with.
+ */
+const IDENTITY: IpoMatch["source"][] = ["dart", "kind_offering", "kind_review", "kind_listing"];
+
+/**
+ * For deals a refresh dropped, the current deal that carries on the same offering (e.g. a
+ * DART-only `D…` deal that KIND now lists under a `K…` id): old id → new id. The first
+ * identity record (in {@link IDENTITY} order) of the old deal found in a current deal wins;
+ * a dropped deal none of whose records survives has no successor.
+ */
+export function successorIds(
+  dropped: Pick<IpoItem, "pipeline_id" | "matches">[],
+  current: Pick<IpoItem, "pipeline_id" | "matches">[],
+): Map<string, string> {
+  const holder = new Map<string, string>();
+  for (const i of current) {
+    for (const m of i.matches) holder.set(`${m.source}:${m.ref}`, i.pipeline_id);
+  }
+  const out = new Map<string, string>();
+  for (const old of dropped) {
+    const refs = [...old.matches];
+    if (old.pipeline_id.startsWith("D")) {
+      refs.push({ source: "dart", ref: old.pipeline_id.slice(1), matched_by: "key" });
+    }
+    for (const source of IDENTITY) {
+      const next = refs.filter((m) => m.source === source)
+        .map((m) => holder.get(`${m.source}:${m.ref}`))
+        .find((id) => id && id !== old.pipeline_id);
+      if (next) {
+        out.set(old.pipeline_id, next);
+        break;
+      }
+    }
+  }
+  return out;
+}

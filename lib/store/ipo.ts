@@ -31,19 +31,36 @@ export interface PipelineHeader {
   rows: StoredJson;
 }
 
-/** Writes changed deals (item, fingerprint, corp index, deal snapshot) and deletes removed ones. */
+/**
+ * Writes changed deals (item, fingerprint, corp index, deal snapshot) and deletes removed
+ * ones. A removed deal with an `alias` (the id now carrying its offering) leaves
+ * `["ipo_alias", id] → alias` in the same commit as its deletion; aliases that pointed at it
+ * move on to the same target, so chains collapse (D1→K1, then K1→K2: D1→K2). A deal written
+ * again drops its own alias.
+ */
 export async function putDeals(
   kv: Deno.Kv,
   changed: { item: IpoItem; hash: string; snapshot: DealSnapshot; prevCorp: string | null }[],
-  removed: { id: string; corp: string | null }[],
+  removed: { id: string; corp: string | null; alias?: string | null }[],
 ): Promise<void> {
   const b = new AtomicBatcher(kv, 900, 600 * 1024);
+  const live = new Set(changed.map((c) => c.item.pipeline_id));
+  const moved = new Map(removed.flatMap((r) => r.alias ? [[r.id, r.alias] as const] : []));
+  const rewrites: [from: string, to: string][] = [];
+  if (moved.size) {
+    for await (
+      const e of kv.list<string>({ prefix: keys.ipoAliasPrefix() }, { batchSize: 1000 })
+    ) {
+      const from = e.key[1] as string, to = moved.get(e.value);
+      if (to && !live.has(from) && !moved.has(from)) rewrites.push([from, to]);
+    }
+  }
   for (const { item, hash, snapshot, prevCorp } of changed) {
     const itemJson = await toStored(kv, JSON.stringify(item));
     const snapJson = await toStored(kv, JSON.stringify(snapshot));
     const size = ("json" in itemJson ? itemJson.json.length : 100) +
       ("json" in snapJson ? snapJson.json.length : 100);
-    await b.group(4, size * 3);
+    await b.group(6, size * 3);
     await b.set(keys.ipoItem(item.pipeline_id), itemJson, size * 3);
     await b.set(keys.ipoItemHash(item.pipeline_id), hash, 100);
     await b.set(keys.ipoDealSnapshot(item.pipeline_id), snapJson, 100);
@@ -51,14 +68,37 @@ export async function putDeals(
       await b.delete(keys.ipoByCorp(prevCorp, item.pipeline_id));
     }
     if (item.corp_code) await b.set(keys.ipoByCorp(item.corp_code, item.pipeline_id), true, 80);
+    await b.delete(keys.ipoAlias(item.pipeline_id));
   }
   for (const r of removed) {
+    await b.group(5, 400);
     await b.delete(keys.ipoItem(r.id));
     await b.delete(keys.ipoItemHash(r.id));
     await b.delete(keys.ipoDealSnapshot(r.id));
     if (r.corp) await b.delete(keys.ipoByCorp(r.corp, r.id));
+    if (r.alias) await b.set(keys.ipoAlias(r.id), r.alias, 80);
+  }
+  for (const [from, to] of rewrites) {
+    if (from === to) await b.delete(keys.ipoAlias(from));
+    else await b.set(keys.ipoAlias(from), to, 80);
   }
   await b.flush();
+}
+
+/**
+ * The id an old pipeline id now answers under (aliases are collapsed when written; a few
+ * hops are still followed), or null when `id` has no alias.
+ */
+export async function resolveAlias(kv: Deno.Kv, id: string): Promise<string | null> {
+  const seen = new Set([id]);
+  let cur = id;
+  for (let hop = 0; hop < 8; hop++) {
+    const next = (await kv.get<string>(keys.ipoAlias(cur))).value;
+    if (!next || seen.has(next)) break;
+    seen.add(next);
+    cur = next;
+  }
+  return cur === id ? null : cur;
 }
 
 /** Fingerprints of every stored deal. */
@@ -150,6 +190,8 @@ export interface PipelineState {
   rows: PipelineRow[];
   bodies: Map<string, EncodedBody>;
   deals: Map<string, EncodedBody & { json: string }>;
+  /** Old pipeline id → current id (null: no alias), see {@linkcode resolveAlias}. */
+  aliases: Map<string, string | null>;
 }
 
 /**
@@ -180,7 +222,9 @@ export class IpoCache {
       const epoch = (await this.kv.get(keys.ipoEpoch())).versionstamp;
       const got = await getPipeline(this.kv);
       this.#poll.set(epoch);
-      const state = got ? { ...got, bodies: new Map(), deals: new Map() } : null;
+      const state = got
+        ? { ...got, bodies: new Map(), deals: new Map(), aliases: new Map() }
+        : null;
       if (gen === this.#gen) this.#ready = state;
       return state;
     })();
@@ -211,16 +255,42 @@ export class IpoCache {
     return this.#state;
   }
 
-  /** A deal snapshot's encoded body, cached with the pipeline state. */
+  /**
+   * A deal snapshot's encoded body, cached with the pipeline state (so per IPO epoch).
+   *
+   * The pipeline-wide status (`source_status`, `partial`, `missing_sections`) is taken from
+   * the CURRENT pipeline header, merged in here at read time: a deal snapshot is rebuilt only
+   * when its own inputs change, so the status frozen in it goes stale when a source fails or
+   * recovers later while the deal stays the same. Every refresh rewrites the header and bumps
+   * the epoch, which drops these bodies, so the merge runs once per deal per epoch.
+   * (Rebuilding the snapshots instead would rewrite every deal on every refresh, since
+   * `checked_at` moves each time.) `built_at` stays the deal's own.
+   */
   async deal(id: string): Promise<(EncodedBody & { json: string }) | null> {
     const s = await this.state();
     const hit = s?.deals.get(id);
     if (hit) return hit;
-    const json = await getDealSnapshotJson(this.kv, id);
+    let json = await getDealSnapshotJson(this.kv, id);
     if (json === null) return null;
+    if (s) {
+      const snap = JSON.parse(json) as DealSnapshot;
+      snap.source_status = s.header.source_status;
+      snap.partial = s.header.partial;
+      snap.missing_sections = s.header.missing_sections;
+      json = JSON.stringify(snap);
+    }
     const body = encoded(json);
     if (s && s.deals.size < IpoCache.MAX_BODIES) s.deals.set(id, body);
     return body;
+  }
+
+  /** The current id of an old (aliased) pipeline id, or null; cached per IPO epoch. */
+  async alias(id: string): Promise<string | null> {
+    const s = await this.state();
+    if (s?.aliases.has(id)) return s.aliases.get(id)!;
+    const to = await resolveAlias(this.kv, id);
+    if (s && s.aliases.size < IpoCache.MAX_BODIES) s.aliases.set(id, to);
+    return to;
   }
 
   invalidate(): void {

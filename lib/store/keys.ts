@@ -75,6 +75,8 @@ export const keys = {
   /** A code viewed recently (live page or stream), value = epoch ms; expires. */
   liveView: (code: string) => ["live_view", code] as const,
   liveViewPrefix: () => ["live_view"] as const,
+  /** A bridge batch id already stored (retries of it are duplicates); expires. */
+  ingestBatch: (batchId: string) => ["ingest_batch", batchId] as const,
 
   // --- IPO pipeline (lib/store/ipo.ts) ---
   /** One reconciled deal (StoredJson). */
@@ -87,6 +89,9 @@ export const keys = {
   ipoByCorp: (corpCode: string, pipelineId: string) =>
     ["ipo_by_corp", corpCode, pipelineId] as const,
   ipoByCorpPrefix: (corpCode: string) => ["ipo_by_corp", corpCode] as const,
+  /** A pipeline id a refresh replaced (D… → K… once KIND lists the deal) → the current id. */
+  ipoAlias: (oldId: string) => ["ipo_alias", oldId] as const,
+  ipoAliasPrefix: () => ["ipo_alias"] as const,
   /** One deal snapshot (StoredJson). */
   ipoDealSnapshot: (pipelineId: string) => ["snapshot", "ipo_deal", pipelineId] as const,
   /** The pipeline snapshot: its header (status) and a pointer to the rows blob. */
