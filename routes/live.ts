@@ -3,7 +3,7 @@
  * and the current price of a code.
  *
  * - `POST /api/v1/ticks` — bearer INGEST_TOKEN; body {@link IngestBatch}; a rejected batch
- *   (401, 400) stores nothing.
+ *   (401, 400) stores nothing; a repeated `batch_id` answers 200 `duplicate: true`, unstored.
  * - `GET /api/v1/stream/prices?codes=A,B` — SSE: `tick` and `book` events with `id:` (the
  *   sequence), `Last-Event-ID` resume, `: hb` heartbeats, the current value on connect.
  * - `GET /api/v1/live/codes` — recently viewed codes plus the featured sample codes.
@@ -65,6 +65,14 @@ async function featuredCodes(kv: Deno.Kv): Promise<string[]> {
   return out;
 }
 
+const IngestAck = z.object({
+  accepted: z.number().int(),
+  ticks: z.number().int(),
+  books: z.number().int(),
+  last_seq: z.number().int(),
+  duplicate: z.boolean().meta({ description: "True when this `batch_id` was already stored" }),
+});
+
 const problemContent = { "application/problem+json": { schema: Problem } };
 const CodeParam = z.string().regex(LIVE_CODE_RE).meta({
   param: { name: "code", in: "path" },
@@ -78,22 +86,21 @@ function document(app: OpenAPIHono): void {
     path: "/api/v1/ticks",
     summary: "Ingest a batch of ticks and order books (bridge only)",
     description:
-      "Bearer INGEST_TOKEN. The batch is validated as a whole and stored in one atomic KV write; a rejected batch stores nothing.",
+      "Bearer INGEST_TOKEN. The batch is validated as a whole and stored in one atomic KV write; a rejected batch stores nothing. " +
+      "Idempotent with `batch_id`: the id is recorded (for 15 minutes) in the same atomic write as the ticks, on the condition that it is not there yet, " +
+      "so a batch retried after a lost response, or delivered twice at once, is stored once; the repeat is answered 200 with `accepted: 0, duplicate: true` " +
+      "and stores nothing. Batches without `batch_id` are stored every time they arrive.",
     security: [{ bearer: [] }],
     request: { body: { content: { "application/json": { schema: IngestBatch } } } },
     responses: {
       202: {
         description: "Stored and broadcast",
-        content: {
-          "application/json": {
-            schema: z.object({
-              accepted: z.number().int(),
-              ticks: z.number().int(),
-              books: z.number().int(),
-              last_seq: z.number().int(),
-            }),
-          },
-        },
+        content: { "application/json": { schema: IngestAck } },
+      },
+      200: {
+        description:
+          "Duplicate `batch_id` (already stored): nothing stored or broadcast; `last_seq` is the original batch's",
+        content: { "application/json": { schema: IngestAck } },
       },
       400: { description: "Malformed batch (the reason is in `errors`)", content: problemContent },
       401: { description: "Missing or wrong token", content: problemContent },
@@ -193,7 +200,8 @@ export function liveRoutes(deps: AppDeps): OpenAPIHono {
     if (!parsed.success) return zodProblem(parsed.error, c.req.path);
     try {
       const r = await live.ingest(parsed.data);
-      return c.json({ accepted: r.ticks + r.books, ...r }, 202);
+      // A duplicate batch id was stored earlier: 200, nothing accepted now.
+      return c.json({ accepted: r.ticks + r.books, ...r }, r.duplicate ? 200 : 202);
     } catch (e) {
       log.error("tick ingest failed", { error: e as Error });
       return problem(503, "Storing the batch failed; nothing was stored. Retry.", {

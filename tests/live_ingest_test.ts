@@ -1,15 +1,23 @@
 /**
  * POST /api/v1/ticks: auth (401), validation (400 with the reason), nothing stored from a
- * rejected batch, atomic latest + history, the price API and the live code list.
+ * rejected batch, atomic latest + history, idempotent batch ids, the price API and the live
+ * code list.
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { LiveService } from "../lib/live/service.ts";
 import type { Tick } from "../lib/live/types.ts";
 import { keys } from "../lib/store/keys.ts";
-import { getLatestBook, getTickHistory, TICK_HISTORY } from "../lib/store/ticks.ts";
+import {
+  getIngestBatch,
+  getLatestBook,
+  getTickHistory,
+  INGEST_BATCH_TTL_MS,
+  TICK_HISTORY,
+} from "../lib/store/ticks.ts";
 import { createApp } from "../routes/app.ts";
 import { buildTestApp } from "./helpers/app.ts";
+import { openApiValidator } from "./helpers/contract.ts";
 
 const TOKEN = "test-ingest-token-0123456789";
 
@@ -216,6 +224,226 @@ Deno.test("the live routes describe themselves in OpenAPI", async () => {
       "/api/v1/ticks",
     ]);
     assert.ok(doc.components.schemas.IngestBatch);
+    assert.equal(doc.components.schemas.IngestBatch.properties.batch_id.type, "string");
+    const ticks = doc.paths["/api/v1/ticks"].post;
+    assert.match(ticks.description, /batch_id/);
+    assert.ok(ticks.responses["200"], "the duplicate answer is documented");
+  } finally {
+    svc.close();
+    await t.close();
+  }
+});
+
+/** Key + versionstamp of every live-price entry: equal snapshots = nothing was written. */
+async function liveSnapshot(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for (
+    const p of ["tick_history", "tick_latest", "book_latest", "tick_feed_head", "ingest_batch"]
+  ) {
+    for await (const e of kv.list({ prefix: [p] })) {
+      out.push(`${JSON.stringify(e.key)}@${e.versionstamp}`);
+    }
+  }
+  return out.sort();
+}
+
+Deno.test("the same batch_id twice is stored once; the repeat answers 200 duplicate", async () => {
+  const { t, app, svc } = await setup();
+  const published: number[] = [];
+  const sub = svc.broadcaster.subscribe(["402760"]).getReader();
+  const reading = (async () => {
+    for (;;) {
+      const { value, done } = await sub.read();
+      if (done) return;
+      for (const m of new TextDecoder().decode(value).matchAll(/^data: (.*)$/gm)) {
+        published.push(JSON.parse(m[1]).price);
+      }
+    }
+  })();
+  try {
+    const batch = {
+      source: "test",
+      batch_id: "5f0c2a1e-3b7d-4c59-9a43-0d1e2f3a4b5c",
+      ticks: [tick("402760", 51_200), tick("402760", 51_300)],
+    };
+    const validate = await openApiValidator(app);
+    let res = await post(app, batch);
+    assert.equal(res.status, 202);
+    const first = await res.json();
+    validate("post", "/api/v1/ticks", 202, first);
+    assert.deepEqual(first, {
+      accepted: 2,
+      ticks: 2,
+      books: 0,
+      last_seq: first.last_seq,
+      duplicate: false,
+    });
+    const before = await liveSnapshot(t.kv);
+    assert.deepEqual(await getIngestBatch(t.kv, batch.batch_id), {
+      last_seq: first.last_seq,
+      ticks: 2,
+      books: 0,
+      at: (await getIngestBatch(t.kv, batch.batch_id))!.at,
+    });
+
+    // The retry (the response was lost): 200, nothing accepted, nothing written or sent.
+    res = await post(app, batch);
+    assert.equal(res.status, 200);
+    const dup = await res.json();
+    validate("post", "/api/v1/ticks", 200, dup);
+    assert.deepEqual(dup, {
+      accepted: 0,
+      ticks: 0,
+      books: 0,
+      last_seq: first.last_seq,
+      duplicate: true,
+    });
+    assert.deepEqual(await liveSnapshot(t.kv), before, "the duplicate wrote nothing");
+    assert.deepEqual((await getTickHistory(t.kv, "402760")).map((h) => h.price), [51_200, 51_300]);
+
+    // A different batch id with the same content is a new batch.
+    res = await post(app, { ...batch, batch_id: "another_batch-0002" });
+    assert.equal(res.status, 202);
+    const third = await res.json();
+    assert.equal(third.accepted, 2);
+    assert.equal(third.duplicate, false);
+    assert.ok(third.last_seq > first.last_seq);
+    assert.equal((await getTickHistory(t.kv, "402760")).length, 4);
+
+    // The broadcast carried each stored tick once.
+    const deadline = Date.now() + 2000;
+    while (published.length < 4 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(published, [51_200, 51_300, 51_200, 51_300]);
+  } finally {
+    await sub.cancel();
+    await reading;
+    svc.close();
+    await t.close();
+  }
+});
+
+Deno.test("batches without batch_id are stored every time (older bridges)", async () => {
+  const { t, app, svc } = await setup();
+  try {
+    const batch = { source: "test", ticks: [tick("402760", 51_200)] };
+    for (let i = 0; i < 2; i++) {
+      const res = await post(app, batch);
+      assert.equal(res.status, 202);
+      const body = await res.json();
+      assert.equal(body.accepted, 1);
+      assert.equal(body.duplicate, false);
+    }
+    assert.equal((await getTickHistory(t.kv, "402760")).length, 2);
+    let ids = 0;
+    for await (const _ of t.kv.list({ prefix: ["ingest_batch"] })) ids++;
+    assert.equal(ids, 0, "no id recorded");
+  } finally {
+    svc.close();
+    await t.close();
+  }
+});
+
+Deno.test("two concurrent deliveries of one batch store it exactly once", async () => {
+  const { t, app, svc } = await setup();
+  // A second kdesk process on the same KV: its own service, sequence and serialization.
+  const svc2 = new LiveService(t.kv);
+  const app2 = createApp({ ...t.deps, live: svc2 });
+  try {
+    for (let round = 0; round < 5; round++) {
+      const batch = {
+        source: "test",
+        batch_id: `concurrent-${round}-abcdef`,
+        ticks: [tick("402760", 50_000 + round * 100), tick("0091A0", 9_000 + round * 10)],
+      };
+      // Same process twice (serialized ingest) and two processes (a real race on KV).
+      const [a, b] = round % 2 === 0
+        ? [post(app, batch), post(app, batch)]
+        : [post(app, batch), post(app2, batch)];
+      const answers = await Promise.all([a, b].map(async (p) => {
+        const r = await p;
+        return { status: r.status, body: await r.json() };
+      }));
+      assert.deepEqual(answers.map((x) => x.status).sort(), [200, 202], `round ${round}`);
+      assert.equal(answers.reduce((n, x) => n + x.body.accepted, 0), 2, "accepted once");
+      assert.deepEqual(answers.map((x) => x.body.duplicate).sort(), [false, true]);
+      const stored = answers.find((x) => x.status === 202)!.body;
+      const dup = answers.find((x) => x.status === 200)!.body;
+      assert.equal(dup.last_seq, stored.last_seq, "the duplicate names the stored batch");
+      const rec = await getIngestBatch(t.kv, batch.batch_id);
+      assert.equal(rec?.last_seq, stored.last_seq);
+    }
+    const hist = await getTickHistory(t.kv, "402760");
+    assert.deepEqual(hist.map((h) => h.price), [50_000, 50_100, 50_200, 50_300, 50_400]);
+  } finally {
+    svc2.close();
+    svc.close();
+    await t.close();
+  }
+});
+
+Deno.test("the batch id is written in the tick commit, checked absent, expiring in 15 minutes", async () => {
+  const { t, app, svc } = await setup();
+  // Spy on the atomic operations the ingest builds (the real ones still run).
+  type Call = { op: number; kind: "set" | "check"; key: Deno.KvKey; opts?: unknown };
+  const calls: Call[] = [];
+  const atomic = t.kv.atomic.bind(t.kv);
+  let ops = 0;
+  t.kv.atomic = () => {
+    const op = atomic();
+    const id = ++ops;
+    const set = op.set.bind(op);
+    const check = op.check.bind(op);
+    op.set = (key, value, opts) => {
+      calls.push({ op: id, kind: "set", key, opts });
+      return set(key, value, opts);
+    };
+    op.check = (...checks) => {
+      for (const c of checks) calls.push({ op: id, kind: "check", key: c.key, opts: c });
+      return check(...checks);
+    };
+    return op;
+  };
+  try {
+    const res = await post(app, {
+      source: "test",
+      batch_id: "spy-batch-0001",
+      ticks: [tick("402760", 51_200)],
+    });
+    assert.equal(res.status, 202);
+    const idKey = JSON.stringify(["ingest_batch", "spy-batch-0001"]);
+    const idSet = calls.find((c) => c.kind === "set" && JSON.stringify(c.key) === idKey)!;
+    assert.ok(idSet, "the id was recorded");
+    assert.deepEqual(idSet.opts, { expireIn: INGEST_BATCH_TTL_MS });
+    assert.equal(INGEST_BATCH_TTL_MS, 15 * 60_000);
+    const sameOp = calls.filter((c) => c.op === idSet.op).map((c) => c.key[0]);
+    assert.ok(sameOp.includes("tick_history") && sameOp.includes("tick_latest"), "same atomic");
+    const chk = calls.find((c) => c.kind === "check" && JSON.stringify(c.key) === idKey)!;
+    assert.equal(chk.op, idSet.op);
+    assert.equal((chk.opts as Deno.AtomicCheck).versionstamp, null);
+  } finally {
+    svc.close();
+    await t.close();
+  }
+});
+
+Deno.test("batch_id is validated; a rejected batch does not record its id", async () => {
+  const { t, app, svc } = await setup();
+  try {
+    for (const bad of ["short", "has space 123", "x".repeat(65), "emoji-😀-batch", 12345678]) {
+      const res = await post(app, { source: "test", batch_id: bad, ticks: [tick("402760", 1000)] });
+      assert.equal(res.status, 400, String(bad));
+      assert.equal((await res.json()).errors[0].path, "batch_id");
+    }
+    const id = "retry-after-fix_01";
+    let res = await post(app, { source: "test", batch_id: id, ticks: [tick("402760", -1)] });
+    assert.equal(res.status, 400);
+    assert.equal(await getIngestBatch(t.kv, id), null);
+    res = await post(app, { source: "test", batch_id: id, ticks: [tick("402760", 1000)] });
+    assert.equal(res.status, 202);
+    assert.equal(await countTicks(t.kv), 2);
   } finally {
     svc.close();
     await t.close();

@@ -16,6 +16,9 @@
  *   R10002 (heartbeat timeout) are logged and the close that follows reconnects.
  * - on close: reconnect with exponential backoff + jitter, LOGIN again, wait for the ack,
  *   re-send every REG.
+ * - stop(): closes the socket, then revokes the token once (au10002: POST {rest}/oauth2/revoke
+ *   `{appkey, secretkey, token}` → `{return_code:0}`) with a short timeout; a failed revoke
+ *   is logged as a warning (without the token) and stop() still resolves.
  */
 import WebSocket from "ws";
 import type { OrderBook, Tick } from "../../lib/live/types.ts";
@@ -48,6 +51,8 @@ export interface KiwoomOptions {
     state: "connecting" | "login_sent" | "logged_in" | "closed",
   ) => void;
   backoff?: { minMs: number; maxMs: number };
+  /** Timeout of the au10002 revoke on stop() (ms, default 3000). */
+  revokeTimeoutMs?: number;
   /** Kiwoom real types to register (default 0B and 0D). */
   types?: string[];
   fetchImpl?: typeof fetch;
@@ -73,6 +78,8 @@ export function parseExpires(dt: string): number {
 export class KiwoomClient {
   #opts: KiwoomOptions;
   #token: { value: string; expires: number } | null = null;
+  /** The au10001 request in flight, if any. */
+  #issuing: Promise<string> | null = null;
   #ws: WebSocket | null = null;
   #loggedIn = false;
   #codes = new Set<string>();
@@ -101,11 +108,18 @@ export class KiwoomClient {
     return this.#loggedIn;
   }
 
-  /** Issues (or reuses) the access token. */
+  /** Issues (or reuses) the access token. Concurrent calls share one request. */
   async token(force = false): Promise<string> {
     if (!force && this.#token && this.#token.expires - Date.now() > 600_000) {
       return this.#token.value;
     }
+    this.#issuing ??= this.#issue().finally(() => {
+      this.#issuing = null;
+    });
+    return await this.#issuing;
+  }
+
+  async #issue(): Promise<string> {
     const f = this.#opts.fetchImpl ?? fetch;
     const res = await f(`${this.#opts.restBase}/oauth2/token`, {
       method: "POST",
@@ -162,12 +176,66 @@ export class KiwoomClient {
     void this.#connect();
   }
 
-  stop(): void {
+  /**
+   * Stops reconnecting, closes the socket and revokes the access token (au10002) once.
+   * Resolves when the revoke answered, failed or timed out; never rejects.
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#ws?.close();
     this.#ws = null;
+    this.#loggedIn = false;
+    const timeout = this.#opts.revokeTimeoutMs ?? 3000;
+    if (this.#issuing) {
+      // A token being issued right now would outlive us unrevoked: wait for it (bounded).
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#issuing.catch(() => {}),
+        new Promise((r) => (t = setTimeout(r, timeout))),
+      ]);
+      clearTimeout(t);
+    }
+    const token = this.#token;
+    this.#token = null; // a second stop() finds nothing to revoke
+    if (token && token.expires > Date.now()) await this.#revoke(token.value, timeout);
+  }
+
+  async #revoke(token: string, timeoutMs: number): Promise<void> {
+    const f = this.#opts.fetchImpl ?? fetch;
+    try {
+      const res = await f(`${this.#opts.restBase}/oauth2/revoke`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json;charset=UTF-8",
+          "api-id": "au10002",
+        },
+        body: JSON.stringify({
+          appkey: this.#opts.appKey,
+          secretkey: this.#opts.secretKey,
+          token,
+        }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      let body: { return_code?: unknown; return_msg?: unknown } = {};
+      try {
+        body = JSON.parse(text);
+      } catch { /* not JSON: judged by the status */ }
+      const code = kiwoomCode(body);
+      if (!res.ok || code !== 0) {
+        log.warn("kiwoom token revoke failed", {
+          status: res.status,
+          code,
+          detail: String(body.return_msg ?? "").slice(0, 200),
+        });
+        return;
+      }
+      log.info("kiwoom token revoked");
+    } catch (e) {
+      log.warn("kiwoom token revoke failed", { error: e as Error });
+    }
   }
 
   #types(): string[] {
@@ -281,7 +349,7 @@ export class KiwoomClient {
         if (code !== 0) {
           log.error("kiwoom LOGIN rejected", {
             code,
-            msg: String(msg.return_msg ?? ""),
+            detail: String(msg.return_msg ?? ""),
           });
           if (AUTH_RETRY_CODES.has(code)) this.#token = null;
           ws.close();

@@ -24,6 +24,17 @@ import { KvSink } from "./kv_sink.ts";
 import { HttpSink, type Sink } from "./sink.ts";
 import { Simulator } from "./simulator.ts";
 
+// Signal handlers first: a SIGTERM that arrives while the bridge is still starting is held
+// and handled once shutdown can run, instead of killing the process without a revoke.
+let shutdownNow: ((sig: string) => Promise<void>) | null = null;
+let heldSignal: string | null = null;
+const onSignal = (sig: string) => {
+  if (shutdownNow) void shutdownNow(sig);
+  else heldSignal ??= sig;
+};
+process.on("SIGTERM", () => onSignal("SIGTERM"));
+process.on("SIGINT", () => onSignal("SIGINT"));
+
 const env = process.env;
 const args = new Set(process.argv.slice(2));
 const flag = (name: string, envName: string) =>
@@ -69,7 +80,8 @@ const onTicks = (t: Parameters<typeof sink.push>[0]) => sink.push(t, []);
 const onBooks = (b: Parameters<typeof sink.push>[1]) => sink.push([], b);
 
 let setCodes: (codes: string[]) => void;
-let stopSource: () => void;
+/** Stops the source; for Kiwoom this also revokes the access token (au10002). */
+let stopSource: () => void | Promise<void>;
 if (simulate) {
   const sim = new Simulator({
     ticksPerSec: Number(env.BRIDGE_TICKS_PER_SEC ?? 4),
@@ -116,16 +128,22 @@ let stopping = false;
 async function shutdown(sig: string) {
   if (stopping) return;
   stopping = true;
-  // Never hang on the way out (e.g. kdesk gone mid-request): exit after 2 s regardless.
-  setTimeout(() => process.exit(0), 2000);
+  // Never hang on the way out (e.g. kdesk gone mid-request): exit after 5 s regardless
+  // (longer than the 3 s token revoke timeout).
+  setTimeout(() => process.exit(0), 5000).unref();
   log.info("bridge stopping", { signal: sig, sink: sinkKind });
   stopCodes();
-  stopSource();
-  await sink.close().catch(() => {});
+  // Revoke the Kiwoom token and drain the sink side by side; neither rejects the exit.
+  await Promise.all([
+    Promise.resolve().then(stopSource).catch((e) =>
+      log.warn("stopping the source failed", { error: e as Error })
+    ),
+    sink.close().catch(() => {}),
+  ]);
   process.exit(0);
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+shutdownNow = shutdown;
+if (heldSignal) void shutdown(heldSignal);
 // When kdesk (the parent) dies, stdin closes: exit instead of orphaning.
 if (env.BRIDGE_EXIT_ON_STDIN_CLOSE === "1") {
   process.stdin.on("end", () => void shutdown("stdin closed"));

@@ -1,6 +1,7 @@
 /**
  * A fake Kiwoom server speaking the real protocol (kiwoom.md §2.2, §3) on 127.0.0.1, port 0:
- * POST /oauth2/token (au10001) and the WebSocket at /api/dostk/websocket with LOGIN ack,
+ * POST /oauth2/token (au10001), POST /oauth2/revoke (au10002, every call recorded in
+ * `revokes`), and the WebSocket at /api/dostk/websocket with LOGIN ack,
  * the 100013 rejection of anything sent before the LOGIN ack, REG/REMOVE acks, REAL
  * frames, server PINGs and SYSTEM notices. Every frame received is recorded.
  */
@@ -13,6 +14,12 @@ export interface Received {
   at: number;
   text: string;
   msg: Record<string, unknown> | null;
+}
+
+/** One POST /oauth2/revoke as received. */
+export interface RevokeCall {
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown> | null;
 }
 
 interface Conn {
@@ -28,7 +35,18 @@ export class FakeKiwoom {
   /** Delay before the LOGIN ack (ms): makes a REG-before-ack race observable. */
   loginAckDelayMs = 80;
   received: Received[] = [];
+  /** Tokens currently valid (issued, not revoked). */
   tokensIssued: string[] = [];
+  /** Every token ever issued (for secret checks). */
+  tokensEver: string[] = [];
+  /** Every au10002 call, in order. */
+  revokes: RevokeCall[] = [];
+  /** HTTP status of revoke answers (set 500 to make revokes fail). */
+  revokeStatus = 200;
+  /** Delay before answering a revoke (ms): makes a revoke timeout observable. */
+  revokeDelayMs = 0;
+  /** Delay before answering a token request (ms). */
+  tokenDelayMs = 0;
   /** 100013 rejections sent (REG etc. before LOGIN ack). */
   rejectedBeforeLogin = 0;
   conns: Conn[] = [];
@@ -62,16 +80,28 @@ export class FakeKiwoom {
           const token = `tok-${this.tokensIssued.length + 1}-${
             Math.random().toString(36).slice(2)
           }`;
-          this.tokensIssued.push(token);
           const exp = new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000);
           const dt = exp.toISOString().replace(/[-:T]/g, "").slice(0, 14);
-          res.end(JSON.stringify({
-            expires_dt: dt,
-            token_type: "Bearer",
-            token,
-            return_code: 0,
-            return_msg: "정상적으로 처리되었습니다",
-          }));
+          setTimeout(() => {
+            this.tokensIssued.push(token);
+            this.tokensEver.push(token);
+            res.end(JSON.stringify({
+              expires_dt: dt,
+              token_type: "Bearer",
+              token,
+              return_code: 0,
+              return_msg: "정상적으로 처리되었습니다",
+            }));
+          }, this.tokenDelayMs);
+          return;
+        }
+        if (req.method === "POST" && req.url === "/oauth2/revoke") {
+          this.#onRevoke(req.headers, body, (status, answer) => {
+            if (res.destroyed) return;
+            res.statusCode = status;
+            res.setHeader("content-type", "application/json;charset=UTF-8");
+            res.end(JSON.stringify(answer));
+          });
           return;
         }
         res.statusCode = 404;
@@ -93,6 +123,31 @@ export class FakeKiwoom {
       this.conns.push(conn);
       ws.on("message", (data) => this.#onMessage(conn, data.toString()));
     });
+  }
+
+  #onRevoke(
+    headers: RevokeCall["headers"],
+    text: string,
+    reply: (status: number, body: unknown) => void,
+  ): void {
+    let b: Record<string, unknown> | null = null;
+    try {
+      b = JSON.parse(text);
+    } catch { /* recorded as null */ }
+    this.revokes.push({ headers, body: b });
+    setTimeout(() => {
+      if (this.revokeStatus !== 200) {
+        reply(this.revokeStatus, { return_code: 1, return_msg: "internal error (fake)" });
+        return;
+      }
+      const i = this.tokensIssued.indexOf(String(b?.token));
+      if (b?.appkey !== this.appKey || b?.secretkey !== this.secretKey || i < 0) {
+        reply(200, { return_code: 3, return_msg: "[8016:revoke failed (fake)]" });
+        return;
+      }
+      this.tokensIssued.splice(i, 1); // a revoked token no longer logs in
+      reply(200, { return_code: 0, return_msg: "정상적으로 처리되었습니다" });
+    }, this.revokeDelayMs);
   }
 
   static async start(): Promise<FakeKiwoom> {

@@ -1,6 +1,7 @@
 /**
  * The Kiwoom client against the fake Kiwoom server: LOGIN before REG, a two-tick REAL
- * frame, PING echo, reconnect with re-REG after a dropped connection, SYSTEM notices.
+ * frame, PING echo, reconnect with re-REG after a dropped connection, SYSTEM notices, and
+ * the token revoke (au10002) on stop().
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
@@ -19,8 +20,12 @@ let books: OrderBook[] = [];
 let systems: { code: string; message: string }[] = [];
 let states: string[] = [];
 
-function newClient(backoff = { minMs: 30, maxMs: 200 }): KiwoomClient {
+function newClient(
+  backoff = { minMs: 30, maxMs: 200 },
+  revokeTimeoutMs?: number,
+): KiwoomClient {
   client = new KiwoomClient({
+    revokeTimeoutMs,
     restBase: fake.restBase,
     wsUrl: fake.wsUrl,
     appKey: fake.appKey,
@@ -37,20 +42,24 @@ function newClient(backoff = { minMs: 30, maxMs: 200 }): KiwoomClient {
 before(async () => {
   fake = await FakeKiwoom.start();
 });
-beforeEach(() => {
-  client?.stop();
+beforeEach(async () => {
+  await client?.stop();
   client = null;
   fake.dropAll();
   fake.received = [];
   fake.conns = [];
   fake.rejectedBeforeLogin = 0;
+  fake.revokes = [];
+  fake.revokeStatus = 200;
+  fake.revokeDelayMs = 0;
+  fake.tokenDelayMs = 0;
   ticks = [];
   books = [];
   systems = [];
   states = [];
 });
 after(async () => {
-  client?.stop();
+  await client?.stop();
   await fake.close();
 });
 
@@ -283,6 +292,88 @@ test("LOGIN rejected with 8005 re-issues the token", async () => {
   );
 });
 
+test("stop() revokes the issued token once (au10002) and does not reconnect", async () => {
+  const c = newClient();
+  c.setCodes(["005930"]);
+  c.start();
+  await until(() => c.loggedIn, 5000, "login");
+  const token = fake.tokensIssued.at(-1)!;
+  const conns = fake.conns.length;
+  await c.stop();
+  await c.stop(); // a second stop finds nothing left to revoke
+  assert.equal(fake.revokes.length, 1, "exactly one revoke");
+  const call = fake.revokes[0];
+  assert.deepEqual(call.body, {
+    appkey: fake.appKey,
+    secretkey: fake.secretKey,
+    token,
+  });
+  assert.equal(call.headers["api-id"], "au10002");
+  assert.match(String(call.headers["content-type"]), /^application\/json/);
+  assert.equal(call.headers.authorization, undefined, "the token travels in the body only");
+  assert.ok(!fake.tokensIssued.includes(token), "the fake accepted the revoke");
+  assert.ok(lines.some((l) => l.includes("kiwoom token revoked")));
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(fake.conns.length, conns, "no reconnect after stop");
+  assert.equal(c.loggedIn, false);
+});
+
+test("a failing revoke (HTTP 500) is a warning and stop() still resolves", async () => {
+  const c = newClient();
+  c.start();
+  await until(() => c.loggedIn, 5000, "login");
+  const token = fake.tokensIssued.at(-1)!;
+  fake.revokeStatus = 500;
+  const from = lines.length;
+  await c.stop();
+  assert.equal(fake.revokes.length, 1);
+  assert.equal(fake.revokes[0].body?.token, token);
+  const warn = lines.slice(from).map((l) => JSON.parse(l)).find((l) =>
+    l.msg === "kiwoom token revoke failed"
+  );
+  assert.ok(warn, `warning logged: ${lines.slice(from).join("\n")}`);
+  assert.equal(warn.level, "warn");
+  assert.equal(warn.status, 500);
+});
+
+test("a revoke that does not answer times out; stop() resolves within the timeout", async () => {
+  const c = newClient(undefined, 200);
+  c.start();
+  await until(() => c.loggedIn, 5000, "login");
+  fake.revokeDelayMs = 5000;
+  const t0 = Date.now();
+  await c.stop();
+  const took = Date.now() - t0;
+  assert.equal(fake.revokes.length, 1);
+  assert.ok(took >= 150 && took < 1500, `stop took ${took} ms (revoke timeout 200 ms)`);
+  assert.ok(
+    lines.slice(-5).some((l) => l.includes("kiwoom token revoke failed")),
+    "timeout logged as a warning",
+  );
+});
+
+test("stop() during the token request waits for it and revokes that token", async () => {
+  fake.tokenDelayMs = 150;
+  const c = newClient();
+  c.start();
+  const issued = fake.tokensEver.length;
+  await new Promise((r) => setTimeout(r, 30)); // the au10001 request is in flight
+  assert.equal(fake.tokensEver.length, issued, "not answered yet");
+  await c.stop();
+  assert.equal(fake.tokensEver.length, issued + 1);
+  const token = fake.tokensEver.at(-1)!;
+  assert.equal(fake.revokes.length, 1);
+  assert.equal(fake.revokes[0].body?.token, token);
+  assert.ok(!fake.tokensIssued.includes(token), "the fresh token was revoked");
+  assert.equal(fake.conns.length, 0, "no socket was opened after stop");
+});
+
+test("no token, no revoke: stop() before any token was issued calls nothing", async () => {
+  const c = newClient();
+  await c.stop();
+  assert.equal(fake.revokes.length, 0);
+});
+
 test("helpers: kiwoomCode and parseExpires", () => {
   assert.equal(
     kiwoomCode({
@@ -306,5 +397,6 @@ test("secrets never reach the log", () => {
   const all = lines.join("\n");
   assert.ok(lines.length > 0);
   assert.ok(!all.includes(fake.appKey) && !all.includes(fake.secretKey));
-  for (const t of fake.tokensIssued) assert.ok(!all.includes(t));
+  assert.ok(fake.tokensEver.length > 0);
+  for (const t of fake.tokensEver) assert.ok(!all.includes(t));
 });

@@ -49,8 +49,16 @@ export const OrderBook = z.object({
 export const MAX_BATCH_TICKS = 400;
 export const MAX_BATCH_BOOKS = 100;
 
+/** A bridge batch id: random per batch, kept across the bridge's retries of that batch. */
+export const BATCH_ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
+
 export const IngestBatch = z.object({
   source: z.string().min(1).max(40),
+  batch_id: z.string().regex(BATCH_ID_RE, "batch_id must be 8–64 characters [A-Za-z0-9_-]")
+    .optional().meta({
+      description:
+        "Idempotency key: a batch whose id was stored in the last 15 minutes is answered as a duplicate and not stored again.",
+    }),
   ticks: z.array(Tick).max(MAX_BATCH_TICKS),
   books: z.array(OrderBook).max(MAX_BATCH_BOOKS).default([]),
 }).strict().refine((b) => b.ticks.length + b.books.length > 0, {

@@ -12,6 +12,7 @@
 import { log } from "../log.ts";
 import {
   getFeedHead,
+  getIngestBatch,
   getLatestBook,
   getLatestTick,
   listLatestTicks,
@@ -27,6 +28,15 @@ const VIEW_REFRESH_MS = 60_000;
 export interface LiveServiceOptions extends BroadcasterOptions {
   /** Where ticks come from, for the UI label: "kiwoom", "simulator" or "off". */
   mode?: "kiwoom" | "simulator" | "off";
+}
+
+/** The outcome of {@link LiveService.ingest}. */
+export interface IngestResult {
+  ticks: number;
+  books: number;
+  last_seq: number;
+  /** True when the batch id was already stored: nothing was stored or broadcast. */
+  duplicate: boolean;
 }
 
 export class LiveService {
@@ -53,10 +63,15 @@ export class LiveService {
    * Stores a validated batch and broadcasts it. Batches are serialized (one at a time) so
    * sequence order = storage order = broadcast order. Nothing is broadcast unless the KV
    * commit succeeded.
+   *
+   * A batch carrying a `batch_id` already stored (a bridge retry after a lost response, or
+   * the same batch delivered twice at once, from any process on this KV) stores and
+   * broadcasts nothing and answers `duplicate: true` with the original batch's `last_seq`.
    */
-  ingest(batch: IngestBatch): Promise<{ ticks: number; books: number; last_seq: number }> {
-    const run = async () => {
+  ingest(batch: IngestBatch): Promise<IngestResult> {
+    const run = async (): Promise<IngestResult> => {
       const now = Date.now();
+      const seq0 = this.#seq;
       const ticks: StoredTick[] = batch.ticks.map((t) => ({
         ...t,
         seq: ++this.#seq,
@@ -67,9 +82,30 @@ export class LiveService {
         seq: ++this.#seq,
         received_at: now,
       }));
-      await writeTickBatch(this.kv, ticks, books, this.#counts, this.writerId);
+      const stored = await writeTickBatch(
+        this.kv,
+        ticks,
+        books,
+        this.#counts,
+        this.writerId,
+        batch.batch_id,
+      );
+      if (!stored) {
+        this.#seq = seq0; // nothing used these numbers (ingests are serialized)
+        const prev = await getIngestBatch(this.kv, batch.batch_id!);
+        log.info("duplicate tick batch ignored", {
+          batch_id: batch.batch_id,
+          source: batch.source,
+        });
+        return { ticks: 0, books: 0, last_seq: prev?.last_seq ?? this.#seq, duplicate: true };
+      }
       this.broadcaster.publishBatch(ticks, books);
-      return { ticks: ticks.length, books: books.length, last_seq: this.#seq };
+      return {
+        ticks: ticks.length,
+        books: books.length,
+        last_seq: this.#seq,
+        duplicate: false,
+      };
     };
     const p = this.#chain.then(run, run);
     this.#chain = p.catch(() => {});

@@ -62,6 +62,8 @@ export interface IngestBatch {
   source: string;
   ticks: Tick[];
   books: OrderBook[];
+  /** Idempotency id of the batch (kept across the sender's retries); optional for old senders. */
+  batch_id?: string;
 }
 
 /** A tick as stored and streamed by kdesk: the tick plus kdesk's sequence number. */

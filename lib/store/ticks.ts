@@ -26,6 +26,17 @@ export const TICK_HISTORY = 50;
 /** How long a viewed code stays in the live code list. */
 export const LIVE_VIEW_TTL_MS = 60 * 60_000;
 
+/** How long a stored batch id answers retries as duplicates. */
+export const INGEST_BATCH_TTL_MS = 15 * 60_000;
+
+/** What is kept under a stored batch id. */
+export interface IngestBatchRecord {
+  last_seq: number;
+  ticks: number;
+  books: number;
+  at: number;
+}
+
 /** A stored tick plus its per-code count (history slot = n % TICK_HISTORY). */
 interface LatestRecord extends StoredTick {
   n: number;
@@ -34,6 +45,11 @@ interface LatestRecord extends StoredTick {
 /**
  * Writes a validated batch atomically. `counts` caches each code's tick count (read from
  * KV on first sight) so history slots advance without an extra read per tick.
+ *
+ * With a `batchId`, the same commit records `["ingest_batch", batchId]` (expiring after
+ * {@link INGEST_BATCH_TTL_MS}) and checks that the key is absent, so a retried or
+ * concurrently delivered batch is stored at most once. Returns false (nothing written)
+ * when the id was already stored.
  */
 export async function writeTickBatch(
   kv: Deno.Kv,
@@ -41,7 +57,8 @@ export async function writeTickBatch(
   books: StoredBook[],
   counts: Map<string, number>,
   writer: string,
-): Promise<void> {
+  batchId?: string,
+): Promise<boolean> {
   for (const t of ticks) {
     if (!counts.has(t.code)) {
       const cur = await kv.get(keys.tickLatest(t.code));
@@ -63,8 +80,30 @@ export async function writeTickBatch(
   for (const [code, b] of latestBook) op.set(keys.bookLatest(code), b);
   const lastSeq = Math.max(0, ...ticks.map((t) => t.seq), ...books.map((b) => b.seq));
   op.set(keys.tickFeedHead(), { seq: lastSeq, writer });
-  assertCommitted(await op.commit(), "tick batch");
+  if (batchId !== undefined) {
+    const key = keys.ingestBatch(batchId);
+    const rec: IngestBatchRecord = {
+      last_seq: lastSeq,
+      ticks: ticks.length,
+      books: books.length,
+      at: Date.now(),
+    };
+    op.check({ key, versionstamp: null }).set(key, rec, { expireIn: INGEST_BATCH_TTL_MS });
+    // The only check in this commit: a failure means the id is already stored.
+    if (!(await op.commit()).ok) return false;
+  } else {
+    assertCommitted(await op.commit(), "tick batch");
+  }
   for (const [code, n] of next) counts.set(code, n);
+  return true;
+}
+
+/** The record of a stored batch id, or null when unknown (or expired). */
+export async function getIngestBatch(
+  kv: Deno.Kv,
+  batchId: string,
+): Promise<IngestBatchRecord | null> {
+  return (await kv.get<IngestBatchRecord>(keys.ingestBatch(batchId))).value;
 }
 
 function strip(rec: LatestRecord | null): StoredTick | null {
