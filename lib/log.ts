@@ -36,6 +36,10 @@ export function maskSecrets(text: string): string {
   return out.replace(PARAM_RE, "$1***").replace(HEADER_RE, "$1***");
 }
 
+/** An error as one masked line, `Name: message` (or the value as text). */
+export const errText = (e: unknown): string =>
+  maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
 /**
  * A masked copy of an error's cause chain (Deno's fetch errors embed the full URL, key
  * included, in `cause`; parser errors can quote a body that echoes it). Causes for which

@@ -9,7 +9,7 @@
  * @module
  */
 import { CircuitOpenError, QuotaExceededError } from "../http/errors.ts";
-import { log, maskSecrets } from "../log.ts";
+import { errText, log } from "../log.ts";
 import { DartAuthError, DartQuotaError } from "../sources/dart/errors.ts";
 import {
   getProfile,
@@ -89,8 +89,6 @@ export function kstYmd(d: Date): string {
 
 const FATAL = [DartAuthError, DartQuotaError, QuotaExceededError, CircuitOpenError];
 const isFatal = (e: unknown) => FATAL.some((c) => e instanceof c);
-const errText = (e: unknown) =>
-  maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 const INDICATOR_CLASSES = ["M210000", "M220000", "M230000", "M240000"];
 

@@ -12,7 +12,7 @@
  */
 import { CircuitBreaker } from "../http/breaker.ts";
 import { HttpClient } from "../http/mod.ts";
-import { maskSecrets } from "../log.ts";
+import { errText } from "../log.ts";
 import { KindClient } from "../sources/kind/client.ts";
 import { createKindFixtureFetch, type KindDataset } from "../sources/kind/fixture_fetch.ts";
 import type { DartDocumentFile, EstkRs } from "../sources/dart/types.ts";
@@ -121,9 +121,6 @@ export interface IpoRefreshResult {
 export const IPO_WINDOW_DAYS = 730;
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 50;
-
-const errText = (e: unknown) =>
-  maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 async function allPages<T>(
   call: (page: number) => Promise<KindPage<T>>,

@@ -54,7 +54,7 @@ import {
   putIndexBars,
   putInstruments,
 } from "../store/market.ts";
-import { maskSecrets } from "../log.ts";
+import { errText } from "../log.ts";
 import { validateDay } from "./krx_validate.ts";
 
 /** How far back the previous stored trading day is looked for (calendar days). */
@@ -95,9 +95,6 @@ export interface CollectKrxDayResult {
 
 const minusDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) - n * 86400_000).toISOString().slice(0, 10);
-
-const errText = (e: unknown) =>
-  maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 const sameBar = (a: DailyBar, b: DailyBar) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close &&

@@ -7,7 +7,8 @@
 import { log } from "../log.ts";
 import { keys } from "../store/keys.ts";
 import { metrics as globalMetrics } from "./metrics.ts";
-import { errText, type JobsContext, type SourceProbe } from "./runtime.ts";
+import { errText } from "../log.ts";
+import type { JobsContext, SourceProbe } from "./runtime.ts";
 
 export interface SourceHealthRecord {
   source: string;

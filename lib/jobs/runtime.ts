@@ -13,7 +13,7 @@ import { buildCompanySnapshot } from "../etl/company_snapshot.ts";
 import { marketSection } from "../etl/company_market.ts";
 import type { CircuitBreaker } from "../http/breaker.ts";
 import type { RateUsage } from "../http/rate_limit.ts";
-import { log, maskSecrets } from "../log.ts";
+import { errText, log } from "../log.ts";
 import type { ListParams } from "../sources/dart/client.ts";
 import type { DartListPage } from "../sources/dart/types.ts";
 import {
@@ -88,9 +88,6 @@ export interface JobsContext {
 
 /** Default retry delays: three tries in all (STACK.md: 1 + len(backoff) tries). */
 export const DEFAULT_BACKOFF = [10_000, 60_000];
-
-export const errText = (e: unknown) =>
-  maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 /** Wraps a DART API so every call made through it is counted (for a run's `api_calls`). */
 export function countingDart(dart: JobsDart): { dart: JobsDart; calls: () => number } {
