@@ -55,6 +55,7 @@ import {
   putInstruments,
 } from "../store/market.ts";
 import { errText } from "../log.ts";
+import { addDays } from "../market/range.ts";
 import { validateDay } from "./krx_validate.ts";
 
 /** How far back the previous stored trading day is looked for (calendar days). */
@@ -92,9 +93,6 @@ export interface CollectKrxDayResult {
   indices: number;
   flows: number;
 }
-
-const minusDays = (date: string, n: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - n * 86400_000).toISOString().slice(0, 10);
 
 const sameBar = (a: DailyBar, b: DailyBar) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close &&
@@ -210,7 +208,7 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
     if (!got) continue; // the call failed: keep what is stored
     const listed = base.get(m) ?? await listInstruments(kv, { market: m });
     const prevDay =
-      (await listBarDays(kv, minusDays(date, PREVIOUS_DAY_LOOKBACK), minusDays(date, 1), m))
+      (await listBarDays(kv, addDays(date, -PREVIOUS_DAY_LOOKBACK), addDays(date, -1), m))
         .at(-1);
     const previousClose = new Map<string, number>();
     if (prevDay) {

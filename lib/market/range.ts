@@ -83,8 +83,3 @@ export function isDate(s: string): boolean {
   const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return t.toISOString().slice(0, 10) === s;
 }
-
-/** Today's date in KST. */
-export function kstToday(now = new Date()): string {
-  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
-}

@@ -25,6 +25,7 @@ import {
   type InvestorFlow,
   type KrxMarket,
 } from "../market/model.ts";
+import { addDays } from "../market/range.ts";
 import { getBlob, putBlob } from "./blobs.ts";
 import { keys } from "./keys.ts";
 import { assertCommitted, AtomicBatcher, listAll } from "./kv.ts";
@@ -399,9 +400,6 @@ export interface PriceSummary {
   first_date: string | null;
 }
 
-const minusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - days * 86400_000).toISOString().slice(0, 10);
-
 /** Latest bar, 52-week range and market cap of an instrument as of a date; null if none. */
 export async function priceSummary(
   kv: Deno.Kv,
@@ -414,7 +412,7 @@ export async function priceSummary(
   const n = c.dates.length;
   if (!n) return null;
   const last = n - 1;
-  const from52 = ymdInt(minusDays(intYmd(c.dates[last]), 365));
+  const from52 = ymdInt(addDays(intYmd(c.dates[last]), -365));
   let hi = -Infinity, lo = Infinity, hiD = 0, loD = 0;
   for (let i = 0; i < n; i++) {
     if (c.dates[i] <= from52) continue;

@@ -12,7 +12,8 @@
  */
 import type { IpoItem } from "../ipo/model.ts";
 import { type DailyBar, type IndexBar, KRX_MARKETS, type KrxMarket } from "../market/model.ts";
-import { addDays, kstToday } from "../market/range.ts";
+import { toKstDate } from "../format.ts";
+import { addDays } from "../market/range.ts";
 import { type IpoSinceOffer, sinceOffer } from "../market/summary.ts";
 import { keys } from "./keys.ts";
 import {
@@ -154,7 +155,7 @@ export class MarketCache {
 
   /** The day windows are measured from: the latest trading day, else today (KST). */
   async anchorDay(): Promise<string> {
-    return (await this.latestDay()) ?? kstToday();
+    return (await this.latestDay()) ?? toKstDate(new Date());
   }
 
   /** Every instrument, by code. */
