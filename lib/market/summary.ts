@@ -2,7 +2,7 @@
  * The price figures a company shows (latest close, change, market cap, 52-week range) and,
  * for a company listed through an IPO kdesk tracks, its return since the offer price. The
  * zod schemas are published in the OpenAPI document (the instrument route and the
- * company snapshot's `market` section); `lib/store/market.ts` computes the summary.
+ * company snapshot's `market` section); `lib/store/market.ts` computes the summary (its type is this schema's).
  *
  * Returns are on raw closes (KRX publishes them unadjusted): a split or bonus issue after
  * listing distorts a since-offer return, so pages label the basis.
@@ -10,7 +10,6 @@
  * @module
  */
 import { z } from "zod";
-import type { PriceSummary as StoredPriceSummary } from "../store/market.ts";
 import { KrxMarket } from "./model.ts";
 
 const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("Date, YYYY-MM-DD (KST)");
@@ -33,11 +32,6 @@ export const PriceSummary = z.object({
   first_date: ymd.nullable().describe("First stored trading day"),
 }).meta({ id: "PriceSummary" });
 export type PriceSummary = z.infer<typeof PriceSummary>;
-
-// The store's interface and this schema must stay the same shape.
-type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
-const _sameShape: Same<PriceSummary, StoredPriceSummary> = true;
-void _sameShape;
 
 /** A listed IPO's offer price against its first day and its latest close. */
 export const IpoSinceOffer = z.object({

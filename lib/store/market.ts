@@ -26,6 +26,7 @@ import {
   type KrxMarket,
 } from "../market/model.ts";
 import { addDays } from "../market/range.ts";
+import type { PriceSummary } from "../market/summary.ts";
 import { getBlob, putBlob } from "./blobs.ts";
 import { keys } from "./keys.ts";
 import { assertCommitted, AtomicBatcher, listAll } from "./kv.ts";
@@ -381,24 +382,8 @@ export async function latestBarDay(kv: Deno.Kv, asOf = "9999-12-31"): Promise<st
 // Price summary (company page, snapshot, IPO returns)
 // ---------------------------------------------------------------------------------------
 
-/** The figures a company page shows next to its chart. */
-export interface PriceSummary {
-  code: string;
-  date: string;
-  close: number | null;
-  change: number | null;
-  change_pct: number | null;
-  volume: number | null;
-  market_cap: number | null;
-  shares: number | null;
-  /** 52-week range over the year ending at `date` (high/low, else close). */
-  high_52w: number | null;
-  high_52w_date: string | null;
-  low_52w: number | null;
-  low_52w_date: string | null;
-  /** First stored trading day (a listing day for recent IPOs). */
-  first_date: string | null;
-}
+/** The figures a company page shows next to its chart (schema: `lib/market/summary.ts`). */
+export type { PriceSummary };
 
 /** Latest bar, 52-week range and market cap of an instrument as of a date; null if none. */
 export async function priceSummary(
