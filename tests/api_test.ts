@@ -82,6 +82,43 @@ Deno.test("[api] the cached-snapshot fast path answers exactly as the full path"
   }
 });
 
+Deno.test("[api] the outer layer keeps a cached hit synchronous and still times and labels it", async () => {
+  const t = await buildTestApp();
+  const count = async (route: string) => {
+    const text = await (await t.app.request("/metrics")).text();
+    const series = `kdesk_http_request_duration_seconds_count{route="${route}",method="GET"} `;
+    const line = text.split("\n").find((l) => l.startsWith(series));
+    return line ? Number(line.slice(series.length)) : 0;
+  };
+  try {
+    const url = `http://localhost${SNAP}?corp_code=${t.corpCode}`;
+    await (await t.app.fetch(new Request(url))).body?.cancel(); // fills the cache
+    const before = await count(SNAP);
+    // A global Hono middleware would make every answer a Promise (Hono's async compose):
+    // the hot path must stay a plain Response.
+    const res = t.app.fetch(new Request(url));
+    assert.ok(res instanceof Response, "a cached snapshot is answered synchronously");
+    await res.body?.cancel();
+    assert.equal(await count(SNAP) - before, 1, "the synchronous answer is timed too");
+
+    // Pages get the default headers on the finished response; routes label by pattern.
+    const pageBefore = await count("/company/:corp_code");
+    const page = await t.app.request(`/company/${t.corpCode}`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(page.headers.get("referrer-policy"), "same-origin");
+    await page.body?.cancel();
+    assert.equal(await count("/company/:corp_code") - pageBefore, 1);
+    const missing = await t.app.request("/no/such/path/42");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get("x-content-type-options"), "nosniff");
+    await missing.body?.cancel();
+    const text = await (await t.app.request("/metrics")).text();
+    assert.ok(!text.includes("/no/such/path/42"), "unmatched paths are not labels");
+  } finally {
+    await t.close();
+  }
+});
 Deno.test("[api] a company without statements is served partial with missing sections", async () => {
   const t = await buildTestApp();
   try {
