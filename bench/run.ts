@@ -3,7 +3,7 @@
  * Runs every benchmark in turn, each in its own process, and prints their JSON lines.
  * Results are copied into docs/BENCHMARKS.md by hand, with the machine and date.
  *
- * Run: deno task bench [name ...]   (names: corpcode, snapshot_load, daily_collection, sse_latency, sse_latency_5k)
+ * Run: deno task bench [name ...]   (names: the keys of ALL below)
  */
 const ALL: Record<string, string[]> = {
   corpcode: ["bench/corpcode.ts"],
@@ -14,6 +14,7 @@ const ALL: Record<string, string[]> = {
   ipo_load: ["bench/ipo_load.ts", "3", "10", "2000"],
   xlsx: ["bench/xlsx.ts", "2000", "5"],
   backtest_export: ["bench/backtest_export.ts", "2700", "250", "3"],
+  body_size: ["bench/body_size.ts", "3", "5"],
 };
 const names = Deno.args.length ? Deno.args : Object.keys(ALL);
 for (const name of names) {
