@@ -17,7 +17,7 @@ import { startSimulatorBridge } from "./scripts/start_bridge.ts";
 import { liveJobsContext, sampleJobsContext } from "./lib/jobs/context.ts";
 import { type JobsContext, startQueueListener } from "./lib/jobs/runtime.ts";
 import { registerCrons } from "./cron/register.ts";
-import { runScheduled } from "./cron/handlers.ts";
+import { startupPass } from "./cron/handlers.ts";
 
 const t0 = performance.now();
 const config = loadConfig();
@@ -47,15 +47,16 @@ if (config.sample) {
   live.start();
   jobs = liveJobsContext(kv, config, live);
 }
-// Jobs: the queue listener always (sample mode's sources are in-process); the crons and a
-// start-up poll (catch-up from the persisted cursor) only with live sources.
+// Jobs: the queue listener always (sample mode's sources are in-process); the crons only with
+// live sources; a start-up pass in both (cron/handlers.ts `startupPass`).
 startQueueListener(jobs).catch((e) => log.error("queue listener stopped", { error: e as Error }));
 if (!config.sample) {
   const crons = registerCrons(jobs);
   log.info("schedules registered", { count: crons.length });
-  runScheduled(jobs, "dart_poll", "schedule")
-    .catch((e) => log.error("start-up poll failed", { error: e as Error }));
 }
+startupPass(jobs)
+  .then((runs) => log.info("start-up runs", { runs: runs.map((r) => `${r.job}:${r.status}`) }))
+  .catch((e) => log.error("start-up runs failed", { error: e as Error }));
 
 const snapshots = new SnapshotCache(kv, { pollMs: 2000 });
 

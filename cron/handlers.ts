@@ -252,3 +252,21 @@ export function runScheduled(
     opts.onCreated,
   );
 }
+
+/**
+ * The jobs main.ts runs once when the server starts, in order, each as its own run with
+ * trigger `startup`: live, a health check and a catch-up poll from the persisted cursor;
+ * sample mode (no schedules), one pass of every job over the in-process sources, so the ops
+ * page shows real runs and source health from the first minute (each finds nothing to
+ * change). A failed run is recorded as usual and the pass goes on.
+ */
+export async function startupPass(ctx: JobsContext): Promise<CollectionRun[]> {
+  const names: HandlerName[] = ctx.sample
+    ? ["source_health", "dart_poll", "kind_ipo", "krx_daily"]
+    : ["source_health", "dart_poll"];
+  const runs: CollectionRun[] = [];
+  for (const name of names) {
+    if (isAvailable(ctx, name)) runs.push(await runScheduled(ctx, name, "startup"));
+  }
+  return runs;
+}

@@ -1,17 +1,20 @@
 /**
  * The kind_ipo job wired into the jobs framework: a run over the sample KIND source, and a
  * KIND outage (fake KIND on 127.0.0.1 showing its maintenance page) that keeps the last
- * pipeline snapshot, marks it partial and fails the run with an ERROR issue.
+ * pipeline snapshot, marks it partial and fails the run with an ERROR issue. The start-up
+ * pass and the KIND health probe.
  */
 import assert from "node:assert/strict";
 import { CircuitBreaker, HttpClient } from "../lib/http/mod.ts";
 import { loadSampleData, sampleDartClient } from "../lib/etl/sample.ts";
-import { sampleJobsContext } from "../lib/jobs/context.ts";
+import { kindProbe, liveJobsContext, sampleJobsContext } from "../lib/jobs/context.ts";
+import { checkSource, sourceHealth } from "../lib/jobs/health.ts";
+import { loadConfig } from "../config.ts";
 import { kindIpoJob } from "../lib/jobs/kind_ipo.ts";
 import { KindClient } from "../lib/sources/kind/client.ts";
 import { listIssues } from "../lib/store/quality.ts";
 import { getPipelineHeader } from "../lib/store/ipo.ts";
-import { runScheduled } from "../cron/handlers.ts";
+import { runScheduled, startupPass } from "../cron/handlers.ts";
 import { buildKindSampleDataset } from "../sample/kind_sample.ts";
 import { startFakeKind } from "./fake/kind_server.ts";
 import { jobsRig } from "./jobs_rig_test.ts";
@@ -28,6 +31,9 @@ Deno.test("[jobs] kind_ipo runs the IPO pipeline as a collection run", async () 
     assert.equal(run.status, "SUCCEEDED");
     assert.ok(run.counts.fetched >= 16, `fetched ${run.counts.fetched}`);
     assert.equal(run.counts.changed, 0); // the sample load built the same pipeline already
+    // KIND requests are the run's API calls: 공모기업현황 pages + 신규상장 + 예비심사
+    assert.equal(run.detail?.kind_calls, run.api_calls);
+    assert.ok(run.api_calls >= 3, `api_calls ${run.api_calls}`);
   } finally {
     kv.close();
   }
@@ -131,5 +137,64 @@ Deno.test("[jobs] the weekly corp-master sync writes only what changed and count
     );
   } finally {
     await r.close();
+  }
+});
+
+Deno.test("[jobs] sample start-up pass: one run per job, nothing changed, KIND health checked", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await loadSampleData(kv);
+    const ctx = sampleJobsContext(kv);
+    const runs = await startupPass(ctx);
+    assert.deepEqual(runs.map((r) => r.job), [
+      "source_health",
+      "dart_poll",
+      "kind_ipo",
+      "krx_daily",
+    ]);
+    for (const r of runs) {
+      assert.equal(r.status, "SUCCEEDED", `${r.job}: ${JSON.stringify(r)}`);
+      assert.equal(r.trigger, "startup");
+      assert.equal(r.counts.new + r.counts.changed, 0, `${r.job} found nothing to change`);
+    }
+    assert.equal(runs[0].counts.fetched, 3, "dart, kind and krx probed");
+    const stored = await listRuns(kv, { limit: 10 });
+    assert.equal(stored.filter((r) => r.trigger === "startup").length, 4);
+    const health = await sourceHealth(ctx);
+    const kind = health.find((h) => h.source === "kind")!;
+    assert.equal(kind.configured, true);
+    assert.equal(kind.ok, true);
+    assert.equal(kind.last_error, null);
+    assert.ok(health.every((h) => h.ok), JSON.stringify(health));
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("[jobs] the KIND probe reports a KIND outage; live mode configures it", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const fake = await startFakeKind({ dataset: buildKindSampleDataset() });
+  try {
+    const kind = new KindClient({
+      kv,
+      baseUrl: fake.url,
+      http: new HttpClient({ source: "kind", retries: 0, breaker: new CircuitBreaker() }),
+    });
+    const now = () => new Date("2026-11-23T03:00:00Z");
+    const up = await checkSource({ kv }, kindProbe(kind, undefined, now));
+    assert.equal(up.ok, true, JSON.stringify(up));
+    fake.setFault("pubofrschdl", { kind: "maintenance" });
+    const down = await checkSource({ kv }, kindProbe(kind, undefined, now));
+    assert.equal(down.ok, false);
+    assert.ok(down.last_error, "the failure is named");
+    assert.equal(down.last_success_at, up.last_success_at, "the last success is kept");
+
+    const config = loadConfig({ KDESK_KV_PATH: ":memory:", DART_API_KEY: "a".repeat(40) });
+    const live = liveJobsContext(kv, config);
+    assert.deepEqual(live.probes.map((p) => p.source), ["dart", "kind"]);
+    assert.ok(live.probes[1].breaker, "KIND's circuit is shown");
+  } finally {
+    await fake.close();
+    kv.close();
   }
 });

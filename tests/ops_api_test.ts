@@ -178,6 +178,7 @@ Deno.test("[ops] a manual run through the admin API is recorded and listed; /ops
     assert.equal(page.status, 200);
     const html = await page.text();
     assert.ok(html.includes(`data-run="${run_id}"`));
+    assert.match(html, new RegExp(`data-run="${run_id}"[\\s\\S]*?<td title="manual">수동</td>`));
     assert.ok(html.includes("dart_poll_day"));
     assert.ok(html.includes("*/5 0-10 * * 1-5"));
     const schedules = (await (await http.req("/api/ops/schedules")).json()).schedules;

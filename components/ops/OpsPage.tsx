@@ -9,7 +9,7 @@ import { formatKstDateTime } from "../../lib/format.ts";
 import type { SourceHealthView } from "../../lib/jobs/health.ts";
 import type { DeadLetter } from "../../lib/store/jobs.ts";
 import type { QualityIssue } from "../../lib/store/quality.ts";
-import type { CollectionRun, RunStatus } from "../../lib/store/runs.ts";
+import type { CollectionRun, RunStatus, RunTrigger } from "../../lib/store/runs.ts";
 
 export interface ScheduleRow {
   name: string;
@@ -38,6 +38,14 @@ const STATUS_LABEL: Record<RunStatus, string> = {
   SUCCEEDED: "성공",
   PARTIAL: "부분 성공",
   FAILED: "실패",
+};
+
+const TRIGGER_LABEL: Record<RunTrigger, string> = {
+  schedule: "예약",
+  manual: "수동",
+  backfill: "백필",
+  queue: "큐",
+  startup: "시작 시",
 };
 
 const when = (iso: string | null) => (iso ? formatKstDateTime(new Date(iso)) : "–");
@@ -177,7 +185,7 @@ export function OpsPage(p: OpsPageProps) {
               <tr data-run={r.id}>
                 <td>{when(r.started_at)}</td>
                 <td>{r.job}</td>
-                <td>{r.trigger}</td>
+                <td title={r.trigger}>{TRIGGER_LABEL[r.trigger] ?? r.trigger}</td>
                 <td class={`run-${r.status.toLowerCase()}`} title={r.error ?? undefined}>
                   {STATUS_LABEL[r.status]}
                 </td>

@@ -94,19 +94,35 @@ export function krxProbe(live: Pick<LiveKrx, "krx"> & Partial<LiveKrx>, now = ()
   } satisfies SourceProbe;
 }
 
+/**
+ * The KIND health probe: the 공모일정 calendar of the current KST month, one request (the
+ * cheapest KIND screen that proves network, encoding and parser).
+ */
+export function kindProbe(kind: KindClient, breaker?: CircuitBreaker, now = () => new Date()) {
+  return {
+    source: "kind",
+    check: async () => {
+      const [y, m] = kstParts(now()).date.split("-").map(Number);
+      await kind.schedule(y, m);
+    },
+    breaker,
+  } satisfies SourceProbe;
+}
+
 /** The live jobs context (DART_API_KEY set) and the live DART wiring it uses. */
 export function liveJobsContext(
   kv: Deno.Kv,
   config: Config,
   live: LiveDart = createLiveDart(kv, config),
 ): JobsContext {
+  const kindBreaker = breakerFor("kind");
   const kind = new KindClient({
     kv,
     http: new HttpClient({
       source: "kind",
       timeoutMs: config.HTTP_TIMEOUT_MS,
       retries: config.HTTP_RETRIES,
-      breaker: breakerFor("kind"),
+      breaker: kindBreaker,
     }),
   });
   const krx = createLiveKrx(kv, config);
@@ -120,16 +136,20 @@ export function liveJobsContext(
     now: () => new Date(),
     sample: false,
     backoffSchedule: DEFAULT_BACKOFF,
-    probes: [{
-      source: "dart",
-      // One list.json row of today: the cheapest call that proves key, network and parser.
-      check: async () => {
-        const today = kstYmd(new Date());
-        await live.dart.list({ bgn_de: today, end_de: today, page_count: 1 });
+    probes: [
+      {
+        source: "dart",
+        // One list.json row of today: the cheapest call that proves key, network and parser.
+        check: async () => {
+          const today = kstYmd(new Date());
+          await live.dart.list({ bgn_de: today, end_de: today, page_count: 1 });
+        },
+        breaker: live.breaker,
+        quota: live.limiter,
       },
-      breaker: live.breaker,
-      quota: live.limiter,
-    }, ...(krx ? [krxProbe(krx)] : [])],
+      kindProbe(kind, kindBreaker),
+      ...(krx ? [krxProbe(krx)] : []),
+    ],
   };
 }
 
@@ -137,22 +157,27 @@ export function liveJobsContext(
 export function sampleJobsContext(kv: Deno.Kv): JobsContext {
   const dart = sampleDartClient(kv);
   const krx = sampleKrxClients(kv);
+  const kind = fixtureKindClient(kv, buildKindSampleDataset());
   return {
     kv,
     dart,
     external: {
-      kind_ipo: kindIpoJob(fixtureKindClient(kv, buildKindSampleDataset()), dart),
+      kind_ipo: kindIpoJob(kind, dart),
       krx_daily: krxDailyJob(krx.krx, krx.flows),
     },
     now: sampleNow,
     sample: true,
     backoffSchedule: DEFAULT_BACKOFF,
-    probes: [{
-      source: "dart",
-      check: async () => {
-        const today = kstYmd(sampleNow());
-        await dart.list({ bgn_de: today, end_de: today, page_count: 1 });
+    probes: [
+      {
+        source: "dart",
+        check: async () => {
+          const today = kstYmd(sampleNow());
+          await dart.list({ bgn_de: today, end_de: today, page_count: 1 });
+        },
       },
-    }, krxProbe(krx, sampleNow)],
+      kindProbe(kind, undefined, sampleNow),
+      krxProbe(krx, sampleNow),
+    ],
   };
 }

@@ -8,7 +8,8 @@ import { timeId } from "./raw.ts";
 import { keys } from "./keys.ts";
 
 export type RunStatus = "RUNNING" | "SUCCEEDED" | "PARTIAL" | "FAILED";
-export type RunTrigger = "schedule" | "manual" | "backfill" | "queue";
+/** `startup`: the pass main.ts runs once when the server starts (see `startupPass`). */
+export type RunTrigger = "schedule" | "manual" | "backfill" | "queue" | "startup";
 
 export interface RunCounts {
   fetched: number;
