@@ -93,7 +93,9 @@ export function IndexCard({ d, href }: { d: IndexCardData; href?: string }) {
       <strong class={`index-close ${cls}`}>{formatNumber(d.close, 2)}</strong>
       <span class={`index-change ${cls}`}>{changeText(d.change, d.change_pct, 2)}</span>
       <Sparkline values={d.closes} label={spark} />
-      <span class="index-date muted">{d.date ?? "—"} 종가</span>
+      <span class="index-date muted">
+        {d.date ?? "—"} 종가{vals.length >= 2 ? ` · 그래프 최근 ${d.closes.length}거래일` : ""}
+      </span>
     </>
   );
   return href

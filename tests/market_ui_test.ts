@@ -205,7 +205,8 @@ Deno.test("[market ui] index cards: close, coloured change, server-side sparklin
   const points = /<polyline points="([^"]+)"/.exec(html)![1].split(" ");
   assert.equal(points.length, 60);
   assert.match(html, /aria-label="최근 60거래일 종가 추이: 2,500\.00에서 2,559\.00로 \+2\.36%"/);
-  assert.match(html, /2026-11-20 종가/);
+  // the sparkline's period is visible (its colour follows it, not the day's change)
+  assert.match(html, /2026-11-20 종가 · 그래프 최근 60거래일/);
   assert.equal(renderToString(h(IndexCards, { items: [] })), "");
 });
 
