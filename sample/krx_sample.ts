@@ -12,8 +12,10 @@
  * - 60 filler instruments named after listed rows of the sample corp master (so the company
  *   search finds them), spread over KOSPI/KOSDAQ/KONEX; a few list during the window.
  *
- * Trading days are weekdays minus `KRX_HOLIDAYS` (`lib/market/sessions.ts`): it lists 2026
- * only, so 2021–2025 are plain weekdays (a documented simplification). Prices sit on the KRX
+ * Trading days are weekdays minus `KRX_HOLIDAYS` (`lib/market/sessions.ts`), which lists KRX's
+ * closures for every year of the window (2021–2026: public and substitute holidays, election
+ * days, temporary holidays, 근로자의 날, 연말 휴장일), so the fictional market trades on the
+ * days KRX trades (2026 derived from the holiday rules, see sessions.ts). Prices sit on the KRX
  * tick grid within the ±30 % daily limits; volume, value (between low × volume and high ×
  * volume) and market cap (close × shares) follow. One stock (`KrxSampleModel.halted`) is
  * halted on a few days (open/high/low `"0"`, no volume); KONEX stocks sometimes do not trade.

@@ -77,7 +77,21 @@ Deno.test("[krx sample] trading days, universe, halted stock, indices", () => {
   assert.equal(m.days.at(-1), SAMPLE_AS_OF);
   assert.ok(m.days.every(isTradingDay));
   assert.ok(m.days.every((d) => !(d in KRX_HOLIDAYS)));
-  assert.ok(m.days.length > 1_450 && m.days.length < 1_560, `${m.days.length} days`);
+  // Every KRX trading day of the window, none skipped: the weekdays minus the listed
+  // closures (2021–2026; more than 60 of them fall on weekdays in the window).
+  const weekdays: string[] = [];
+  for (
+    let t = Date.parse(`${KRX_SAMPLE_FROM}T00:00:00Z`);
+    t <= Date.parse(`${SAMPLE_AS_OF}T00:00:00Z`);
+    t += 86400_000
+  ) {
+    const d = new Date(t);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) weekdays.push(d.toISOString().slice(0, 10));
+  }
+  const closures = weekdays.filter((d) => d in KRX_HOLIDAYS);
+  assert.ok(closures.length > 60, `${closures.length} weekday closures in the window`);
+  assert.equal(m.days.length, weekdays.length - closures.length, `${m.days.length} days`);
+  assert.deepEqual(m.days, weekdays.filter((d) => !(d in KRX_HOLIDAYS)));
 
   const byCode = new Map(m.instruments.map((i) => [i.code, i]));
   const dart = buildSampleDataset({ ipoDeals: true });
