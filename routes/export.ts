@@ -10,9 +10,11 @@ import { z } from "zod";
 import { buildCompanyWorkbook } from "../lib/export/company.ts";
 import { buildIpoWorkbook } from "../lib/export/ipo.ts";
 import { XLSX_TYPE } from "../lib/export/xlsx.ts";
+import { rowRef } from "../lib/ipo/model.ts";
 import { filterRows } from "../lib/ipo/query.ts";
 import { listDisclosuresByCorp, listFinancials, listIndicators } from "../lib/store/companies.ts";
 import { dealsOfCorp } from "../lib/store/ipo.ts";
+import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { get } from "./api.ts";
 import type { AppDeps } from "./deps.ts";
 import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
@@ -28,7 +30,7 @@ const ipoXlsxRoute = createRoute({
   path: "/api/v1/export/ipo.xlsx",
   summary: "IPO pipeline as Excel",
   description:
-    "Every deal matching the filters (same parameters as /api/v1/ipo/pipeline; no paging), with 원/%/KST date formats, a frozen header, an autofilter and a 정보 sheet naming the sources and build time.",
+    "Every deal matching the filters (same parameters as /api/v1/ipo/pipeline; no paging), with 원/%/KST date formats, a frozen header, an autofilter and a 정보 sheet naming the sources and build time. Listed deals carry the post-listing figures of GET /api/v1/ipo/{pipeline_id} (시초가, 상장일 종가와 수익률, 최근 종가와 그 날짜, 공모가 대비 수익률) from the stored KRX prices, as of the day the 정보 sheet names.",
   request: { query: PipelineQuery.omit({ cursor: true, limit: true }) },
   responses: {
     200: { description: "ipo.xlsx", content: xlsxContent },
@@ -89,9 +91,16 @@ export function exportRoutes(deps: AppDeps): OpenAPIHono {
     const rows = filterRows(s.rows, toFilter({ ...query, limit: 0 }));
     const filters: Record<string, string> = {};
     for (const [k, v] of Object.entries(c.req.query())) if (v) filters[k] = v.slice(0, 100);
+    const market = marketCacheFor(deps.kv);
+    const [performance, pricesAsOf] = await Promise.all([
+      market.dealPerformances(rows.map(rowRef)),
+      market.latestDay(),
+    ]);
     const now = new Date();
     const bytes = await buildIpoWorkbook({
       rows,
+      performance,
+      prices_as_of: pricesAsOf,
       built_at: now,
       snapshot_built_at: s.header.built_at,
       source_status: s.header.source_status,

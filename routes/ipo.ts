@@ -4,14 +4,30 @@
  * pipeline keeps one pre-encoded (and lazily gzip-compressed) body per distinct query. A deal
  * id a refresh replaced (D… → K… once KIND lists the deal) answers 301 to the current one.
  *
+ * A deal's post-listing figures (latest KRX close, 시초가, returns against the offer price)
+ * are laid over its snapshot when it is read ({@linkcode dealBody}): the combined body is
+ * encoded once per (deal snapshot body, market epoch), so a new trading day shows up
+ * without the deal being rebuilt.
+ *
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { DealSnapshot, Market, PIPELINE_ID_RE, PipelinePage, Stage } from "../lib/ipo/model.ts";
+import {
+  DealSnapshot,
+  itemRef,
+  Market,
+  PIPELINE_ID_RE,
+  type PipelineItem,
+  PipelinePage,
+  rowRef,
+  Stage,
+} from "../lib/ipo/model.ts";
+import type { DealPerformance } from "../lib/market/summary.ts";
 import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/ipo/query.ts";
-import { encoded, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
+import { encoded, type EncodedBody, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
+import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { get } from "./api.ts";
 import type { AppDeps } from "./deps.ts";
 import { cachedResponse, sendEncoded } from "./encoded.ts";
@@ -85,7 +101,7 @@ const dealRoute = createRoute({
   path: "/api/v1/ipo/{pipeline_id}",
   summary: "One IPO deal",
   description:
-    "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched. `source_status`, `partial` and `missing_sections` are the pipeline's current ones. A deal's id can change when a refresh matches it anew (a DART-only `D…` deal becomes `K…` once KIND lists it): the old id then answers `301 Moved Permanently` with `Location` set to the current id's URL; an id with no deal and no alias answers 404.",
+    "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched. `source_status`, `partial` and `missing_sections` are the pipeline's current ones. For a listed deal, `last_close` (with `last_close_date`) is the latest KRX close kdesk has stored and `after_listing` the 시초가, 상장일 종가 and returns against the offer price (raw, unadjusted closes), read from the market store at request time: they follow each new trading day. Both are null for a deal not listed or with no stored price. A deal's id can change when a refresh matches it anew (a DART-only `D…` deal becomes `K…` once KIND lists it): the old id then answers `301 Moved Permanently` with `Location` set to the current id's URL; an id with no deal and no alias answers 404.",
   request: {
     params: z.object({
       pipeline_id: z.string().regex(PIPELINE_ID_RE, "pipeline_id is K or D + 14 digits, or L + 6")
@@ -136,7 +152,33 @@ export function ipoCache(deps: AppDeps): IpoCache {
   return c;
 }
 
-/** The page document of a query against a loaded pipeline. */
+type DealBody = EncodedBody & { json: string };
+
+/** Deal bodies with their post-listing figures, by the snapshot body they were made from. */
+const withFigures = new WeakMap<DealBody, { epoch: string | null; body: DealBody }>();
+
+/**
+ * One deal as served by the API and rendered by the page: its cached snapshot body (the
+ * pipeline's current status merged in, per IPO epoch) with the post-listing figures
+ * (`MarketCache.dealPerformance`) laid over it. The combined body is made once per
+ * (snapshot body, market epoch): a new IPO epoch brings a new snapshot body, a new market
+ * epoch (a trading day stored, a correction) a new combination. null: no deal `id`.
+ */
+export async function dealBody(deps: AppDeps, id: string): Promise<DealBody | null> {
+  const base = await ipoCache(deps).deal(id);
+  if (!base) return null;
+  const market = marketCacheFor(deps.kv);
+  const epoch = await market.epoch();
+  const hit = withFigures.get(base);
+  if (hit && hit.epoch === epoch) return hit.body;
+  const snap = JSON.parse(base.json) as DealSnapshot;
+  const figures = await market.dealPerformance(itemRef(snap.item));
+  const body = encoded(JSON.stringify({ ...snap, ...figures }));
+  withFigures.set(base, { epoch, body });
+  return body;
+}
+
+/** The page document of a query against a loaded pipeline (rows as stored). */
 export function pipelinePage(s: PipelineState, q: PipelineQuery, offset: number): PipelinePage {
   const rows = filterRows(s.rows, toFilter(q));
   const { items, next_cursor } = pageRows(rows, offset, q.limit);
@@ -153,10 +195,36 @@ export function pipelinePage(s: PipelineState, q: PipelineQuery, offset: number)
   };
 }
 
+/**
+ * Page rows with listed rows' `return_since_offer_pct` from `figures` (by deal id, see
+ * `MarketCache.dealPerformances`; null when a listed row has none). Other rows unchanged.
+ */
+export function withReturns(
+  items: PipelineItem[],
+  figures: ReadonlyMap<string, DealPerformance>,
+): PipelineItem[] {
+  return items.map((r) =>
+    r.stage === "상장"
+      ? {
+        ...r,
+        return_since_offer_pct: figures.get(r.id)?.after_listing?.return_since_offer_pct ?? null,
+      }
+      : r
+  );
+}
+
+/**
+ * The market epoch each loaded pipeline's page bodies were made under: the bodies carry
+ * listed rows' returns, so a new epoch drops them (the pipeline state itself, and its rows,
+ * are per IPO epoch).
+ */
+const bodiesEpoch = new WeakMap<PipelineState, string | null>();
+
 /** The IPO API sub-app. */
 export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   const cache = ipoCache(deps);
+  const market = marketCacheFor(deps.kv);
 
   // One handler: a query answered before is served from its encoded body without parsing or
   // validating again (only valid queries are cached, under their exact query string); a new
@@ -165,8 +233,12 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
   app.get(pipelineRoute.path, (c) => {
     const url = c.req.url, qi = url.indexOf("?");
     const key = qi < 0 ? "" : url.slice(qi + 1);
-    // synchronous when the state and the body (and its gzip copy) are ready
-    const hit = cache.peek()?.bodies.get(key);
+    // synchronous when the state and the body (and its gzip copy) are ready, and the body
+    // was made under the market epoch last read (a stale read starts a re-read, see peekEpoch)
+    const s = cache.peek(), epoch = market.peekEpoch();
+    const hit = s && epoch !== undefined && bodiesEpoch.get(s) === epoch
+      ? s.bodies.get(key)
+      : undefined;
     if (hit) {
       const ae = c.req.header("accept-encoding") ?? "";
       return cachedResponse(hit, ae, GZIP_MIN) ?? sendEncoded(hit, ae, GZIP_MIN);
@@ -175,6 +247,11 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
   });
   const miss = async (c: Context, key: string): Promise<Response> => {
     const s = await cache.state();
+    const epoch = await market.epoch();
+    if (s && bodiesEpoch.get(s) !== epoch) { // first use (undefined) or a new market epoch
+      s.bodies.clear();
+      bodiesEpoch.set(s, epoch);
+    }
     const cached = s?.bodies.get(key);
     if (cached) return sendEncoded(cached, c.req.header("accept-encoding") ?? "", GZIP_MIN);
     const q = PipelineQuery.safeParse(c.req.query());
@@ -189,14 +266,18 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
     if (!s) {
       return problem(503, "The IPO pipeline has not been built yet", { instance: c.req.path });
     }
-    const body = encoded(JSON.stringify(pipelinePage(s, q.data, offset)));
-    if (s.bodies.size >= IpoCache.MAX_BODIES) s.bodies.clear();
-    s.bodies.set(key, body);
+    const page = pipelinePage(s, q.data, offset);
+    page.items = withReturns(page.items, await market.dealPerformances(page.items.map(rowRef)));
+    const body = encoded(JSON.stringify(page));
+    if (bodiesEpoch.get(s) === epoch) { // not when a newer epoch was seen meanwhile
+      if (s.bodies.size >= IpoCache.MAX_BODIES) s.bodies.clear();
+      s.bodies.set(key, body);
+    }
     return sendEncoded(body, c.req.header("accept-encoding") ?? "", GZIP_MIN);
   };
 
   get(app, dealRoute, async (c, { params }) => {
-    const body = await cache.deal(params.pipeline_id);
+    const body = await dealBody(deps, params.pipeline_id);
     if (!body) {
       const to = await cache.alias(params.pipeline_id);
       if (to && await cache.deal(to)) return aliasRedirect(c.req.url, c.req.path, to);

@@ -8,23 +8,17 @@
 import { Hono } from "hono";
 import type { VNode } from "preact";
 import { ErrorPage } from "../components/ErrorPage.tsx";
-import { IpoBoard, type OfferReturn } from "../components/ipo/IpoBoard.tsx";
+import { BOARD_PER_COLUMN, IpoBoard } from "../components/ipo/IpoBoard.tsx";
 import { IpoCalendar } from "../components/ipo/IpoCalendar.tsx";
 import { IpoDealPage } from "../components/ipo/IpoDealPage.tsx";
 import { kstToday } from "../components/ipo/common.tsx";
 import { renderDocument, type ShellProps } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
-import {
-  type DealSnapshot,
-  type IpoItem,
-  PIPELINE_ID_RE,
-  type PipelineRow,
-} from "../lib/ipo/model.ts";
-import { returnPct } from "../lib/market/summary.ts";
+import { type DealSnapshot, PIPELINE_ID_RE, rowRef } from "../lib/ipo/model.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { decodeCursor, filterRows, pageRows } from "../lib/ipo/query.ts";
 import type { AppDeps } from "./deps.ts";
-import { aliasRedirect, ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
+import { aliasRedirect, dealBody, ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
 
 /** Rows per table page on the board. */
 export const BOARD_PAGE = 50;
@@ -54,33 +48,10 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
   // and "this week" agree with the stages the sample shows.
   const now = opts.now ?? deps.jobs?.now ?? (() => new Date());
 
+  // Listed deals' post-listing figures are read at render time (cached per market epoch),
+  // not baked into the IPO snapshots: those are rebuilt only when a deal's facts change,
+  // while prices move every trading day. The deal page renders the API's own document.
   const market = marketCacheFor(deps.kv);
-
-  /**
-   * Listed rows' latest close against the offer price. Read at render time from the latest
-   * KRX cross-section (cached per market epoch), not baked into the IPO snapshots: those
-   * are rebuilt only when a deal's facts change, while prices move every trading day.
-   */
-  const vsOffer = async (rows: PipelineRow[]): Promise<Record<string, OfferReturn>> => {
-    const listed = rows.filter((r) => r.stage === "상장" && r.stock_code);
-    if (!listed.length) return {};
-    const latest = await market.latestBars();
-    const out: Record<string, OfferReturn> = {};
-    for (const r of listed) {
-      const b = latest.get(r.stock_code!);
-      if (!b || b.close === null) continue;
-      out[r.id] = { close: b.close, date: b.date, pct: returnPct(b.close, r.price) };
-    }
-    return out;
-  };
-
-  /** A listed deal's price after listing (render time, cached per market epoch). */
-  const listedAfter = async (item: IpoItem) => {
-    if (item.stage !== "상장" || !item.stock_code) return undefined;
-    const summary = await market.summary(item.stock_code);
-    if (!summary) return undefined;
-    return { close: summary.close, date: summary.date, since: await market.dealReturn(item) };
-  };
 
   const notBuilt = () =>
     html(
@@ -111,6 +82,12 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
     const s = await cache.state();
     if (!s) return notBuilt();
     const rows = filterRows(s.rows, toFilter(parsed.data));
+    const view = raw.view === "table" ? "table" : "board";
+    const page = pageRows(rows, offset, BOARD_PAGE);
+    // figures for the rows shown: the table page, or the 상장 column's cards
+    const shown = view === "table"
+      ? page.items
+      : rows.filter((r) => r.stage === "상장").slice(0, BOARD_PER_COLUMN);
     const today = kstToday(now());
     const week = weekOf(today);
     const inWeek = (d: string | null | undefined) => !!d && d >= week.from && d <= week.to;
@@ -131,10 +108,10 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
           to: raw.to,
           underwriter: raw.underwriter,
           q: raw.q,
-          view: raw.view === "table" ? "table" : "board",
+          view,
         }}
         rows={rows}
-        page={{ ...pageRows(rows, offset, BOARD_PAGE), offset }}
+        page={{ ...page, offset }}
         week={{
           ...week,
           subs: live.filter((r) => r.sub && (inWeek(r.sub.from) || inWeek(r.sub.to)))
@@ -148,7 +125,7 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
         status={s.header.source_status}
         partial={s.header.partial}
         filterQs={filterQs}
-        vsOffer={await vsOffer(rows)}
+        vsOffer={await market.dealPerformances(shown.map(rowRef))}
       />,
     );
   });
@@ -182,7 +159,7 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
     if (!PIPELINE_ID_RE.test(id)) {
       return html(<NotFound {...shell()} path={c.req.path.slice(0, 200)} />, 404);
     }
-    const body = await cache.deal(id);
+    const body = await dealBody(deps, id);
     if (!body) {
       const to = await cache.alias(id);
       if (to && await cache.deal(to)) return aliasRedirect(c.req.url, c.req.path, to);
@@ -200,10 +177,7 @@ export function ipoPageRoutes(deps: AppDeps, opts: { now?: () => Date } = {}): H
       );
     }
     const snap = JSON.parse(body.json) as DealSnapshot;
-    const after = await listedAfter(snap.item);
-    return html(
-      <IpoDealPage {...shell()} snap={snap} today={kstToday(now())} after={after} />,
-    );
+    return html(<IpoDealPage {...shell()} snap={snap} today={kstToday(now())} />);
   });
 
   return app;

@@ -46,7 +46,11 @@ Deno.test("[export] ipo.xlsx over HTTP: filtered rows, types, formats, frozen he
     assert.equal(ws.views[0].state, "frozen");
     assert.equal((ws.views[0] as { ySplit?: number }).ySplit, 1);
     assert.equal((ws.views[0] as { topLeftCell?: string }).topLeftCell, "A2");
-    assert.deepEqual(ws.autoFilter, `A1:T${1 + kosdaq}`, "autofilter over the header and rows");
+    assert.deepEqual(
+      ws.autoFilter,
+      `A1:${ws.getColumn(IPO_COLUMNS.length).letter}${1 + kosdaq}`,
+      "autofilter over the header and rows",
+    );
     assert.equal(ws.getRow(1).font?.bold, true);
     assert.equal(ws.getColumn(col(ws, "회사명")).width, 22);
 
@@ -84,6 +88,7 @@ Deno.test("[export] ipo.xlsx over HTTP: filtered rows, types, formats, frozen he
     assert.match(text, /\d{4}-\d{2}-\d{2} \d{2}:\d{2} KST/);
     assert.match(text, /KIND/);
     assert.match(text, /DART/);
+    assert.match(text, /KRX \d{4}-\d{2}-\d{2} 기준/, "prices: KRX, as of a day");
     assert.match(text, /필터: market/);
     assert.match(text, /샘플 데이터/);
 

@@ -69,7 +69,11 @@ Deno.test("[ipo api] pipeline and deal match their OpenAPI schemas; sources reco
 
     const d = await check(`/api/v1/ipo/${HARAM}`, DEAL, 200);
     assert.equal(d.item.corp_code, "01843756");
-    assert.equal(d.last_close, null, "no KRX prices: never invented");
+    // the latest KRX close of the sample market, read when the deal is served
+    const price = (await (await t.app.request("/api/v1/market/instruments/0091A0")).json()).price;
+    assert.equal(d.last_close, price.close);
+    assert.equal(d.last_close_date, price.date);
+    assert.equal(d.after_listing.offer_price, 21000);
     const reg = d.item.filings.find((f: Json) => f.base_name === "증권신고서(지분증권)");
     assert.equal(reg.versions.length, 3, "original, [기재정정], [발행조건확정]");
     assert.match(reg.latest.report_nm, /^\[발행조건확정\]/);

@@ -20,6 +20,10 @@ import {
   wonText,
 } from "./common.tsx";
 import type { SourceStatus } from "../../lib/etl/schemas.ts";
+import type { DealPerformance } from "../../lib/market/summary.ts";
+
+/** Cards shown per board column before "더 보기". */
+export const BOARD_PER_COLUMN = 25;
 
 /** The board's query, as received (strings). */
 export interface BoardQuery {
@@ -46,30 +50,25 @@ export interface IpoBoardProps extends ShellProps {
   partial: boolean;
   /** Query string of the filters (for the export and JSON links). */
   filterQs: string;
-  /** Cards per board column. */
+  /** Cards per board column (default {@linkcode BOARD_PER_COLUMN}). */
   perColumn?: number;
   /**
-   * Listed deals' latest close against the offer price, by deal id (read at render time
-   * from the latest KRX cross-section; absent or missing = no price stored).
+   * Listed deals' post-listing figures by deal id (`MarketCache.dealPerformance`, the same
+   * values as the deal page and the API, read at render time; absent = no price stored).
+   * Only the rows shown need one: the 상장 column's cards, or the table page.
    */
-  vsOffer?: Record<string, OfferReturn>;
+  vsOffer?: ReadonlyMap<string, DealPerformance>;
 }
 
-/** A listed deal's latest close and its return since the offer price. */
-export interface OfferReturn {
-  close: number;
-  date: string;
-  pct: number | null;
-}
-
-function VsOffer({ v }: { v: OfferReturn | undefined }) {
+function VsOffer({ v }: { v: DealPerformance | undefined }) {
   if (!v) return <>{EMPTY}</>;
+  const pct = v.after_listing?.return_since_offer_pct ?? null;
   return (
     <span
-      class={changeClass(v.pct)}
-      title={`${v.date} 종가 ${formatNumber(v.close)}원`}
+      class={changeClass(pct)}
+      title={`${v.last_close_date} 종가 ${formatNumber(v.last_close)}원`}
     >
-      {formatPct(v.pct, { digits: 1 })}
+      {formatPct(pct, { digits: 1 })}
     </span>
   );
 }
@@ -83,7 +82,7 @@ function Flags({ r }: { r: PipelineRow }) {
   );
 }
 
-function Card({ r, today, vs }: { r: PipelineRow; today: string; vs?: OfferReturn }) {
+function Card({ r, today, vs }: { r: PipelineRow; today: string; vs?: DealPerformance }) {
   return (
     <a class="ipo-card" href={`/ipo/${r.id}`} data-id={r.id}>
       <strong>{r.name}</strong>
@@ -116,7 +115,7 @@ const qs = (q: Record<string, string | undefined>) => {
 export function IpoBoard(props: IpoBoardProps) {
   const { query, rows, today } = props;
   const view = query.view === "table" ? "table" : "board";
-  const per = props.perColumn ?? 25;
+  const per = props.perColumn ?? BOARD_PER_COLUMN;
   const exportHref = `/api/v1/export/ipo.xlsx${props.filterQs ? `?${props.filterQs}` : ""}`;
   const jsonHref = `/api/v1/ipo/pipeline${props.filterQs ? `?${props.filterQs}` : ""}`;
   return (
@@ -252,7 +251,7 @@ export function IpoBoard(props: IpoBoardProps) {
                       <span class="muted">{col.length}</span>
                     </h3>
                     {col.slice(0, per).map((r) => (
-                      <Card key={r.id} r={r} today={today} vs={props.vsOffer?.[r.id]} />
+                      <Card key={r.id} r={r} today={today} vs={props.vsOffer?.get(r.id)} />
                     ))}
                     {col.length > per && (
                       <a href={`/ipo${qs({ ...query, stage: s, view: "table" })}`}>
@@ -317,8 +316,12 @@ export function IpoBoard(props: IpoBoardProps) {
                       {r.list ?? EMPTY}
                       <DDay date={r.list} today={today} label="상장" />
                     </td>
-                    <td class="num col-vs" data-sort={props.vsOffer?.[r.id]?.pct ?? ""}>
-                      <VsOffer v={props.vsOffer?.[r.id]} />
+                    <td
+                      class="num col-vs"
+                      data-sort={props.vsOffer?.get(r.id)?.after_listing?.return_since_offer_pct ??
+                        ""}
+                    >
+                      <VsOffer v={props.vsOffer?.get(r.id)} />
                     </td>
                     <td>{r.uw.join(", ") || EMPTY}</td>
                   </tr>

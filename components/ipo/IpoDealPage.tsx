@@ -1,13 +1,13 @@
 /**
  * One IPO deal (`/ipo/{pipeline_id}`): the stage timeline, offering terms, demand and
  * subscription figures, underwriters, the DART filing chains with viewer links, how each
- * source was matched, and after listing the last close against the offer price (only when
- * kdesk has a price; otherwise "—").
+ * source was matched, and after listing the post-listing figures the API serves with the
+ * deal (시초가, 상장일 종가, 최근 종가, returns against the offer price; "—" where kdesk has
+ * no price).
  *
  * @module
  */
 import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
-import { type IpoSinceOffer, returnPct } from "../../lib/market/summary.ts";
 import { type DealSnapshot, FORWARD_STAGES, type StageEvent } from "../../lib/ipo/model.ts";
 import { Layout, type ShellProps } from "../Layout.tsx";
 import {
@@ -24,13 +24,12 @@ import {
 } from "./common.tsx";
 
 export interface IpoDealPageProps extends ShellProps {
+  /**
+   * The deal as `GET /api/v1/ipo/{pipeline_id}` serves it, post-listing figures included
+   * (`last_close`, `last_close_date`, `after_listing`).
+   */
   snap: DealSnapshot;
   today: string;
-  /**
-   * The stock after listing, read at render time from the market store: latest close and
-   * its date, and the since-offer figures. Absent: the snapshot's `last_close` is used.
-   */
-  after?: { close: number | null; date: string | null; since: IpoSinceOffer | null };
 }
 
 function Timeline({ history, end }: { history: StageEvent[]; end: boolean }) {
@@ -73,14 +72,14 @@ function Row({ k, v, id }: { k: string; v: preact.ComponentChildren; id?: string
 }
 
 /** The deal page. */
-export function IpoDealPage({ snap, today, after, ...shell }: IpoDealPageProps) {
+export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
   const it = snap.item;
   const f = it.facts;
   const ended = it.stage === "철회" || it.stage === "미승인";
   const listed = it.stage === "상장";
-  const close = after ? after.close : snap.last_close;
-  const since = after?.since ?? null;
-  const vsOffer = since ? since.return_since_offer_pct : returnPct(close, f.final_price);
+  const close = snap.last_close ?? null;
+  const since = snap.after_listing ?? null;
+  const vsOffer = since?.return_since_offer_pct ?? null;
   return (
     <Layout
       {...shell}
@@ -214,7 +213,7 @@ export function IpoDealPage({ snap, today, after, ...shell }: IpoDealPageProps) 
               id="after-close"
               v={close === null
                 ? EMPTY
-                : `${wonText(close)}${after?.date ? ` (${after.date})` : ""}`}
+                : `${wonText(close)}${snap.last_close_date ? ` (${snap.last_close_date})` : ""}`}
             />
             <Row
               k="공모가 대비"
@@ -224,9 +223,15 @@ export function IpoDealPage({ snap, today, after, ...shell }: IpoDealPageProps) 
                 : <span class={changeClass(vsOffer)}>{formatPct(vsOffer, { digits: 2 })}</span>}
             />
           </dl>
-          {close === null && (
-            <p class="muted">시세 데이터(KRX)가 아직 없어 종가를 표시하지 않습니다.</p>
-          )}
+          {close === null
+            ? <p class="muted">시세 데이터(KRX)가 아직 없어 종가를 표시하지 않습니다.</p>
+            : (
+              <p class="muted" id="after-basis">
+                KRX 일별 시세 기준 ({snap.last_close_date}{" "}
+                종가). 수정주가가 아닌 원시 종가라 상장 후 액면분할·무상증자가 있으면 수익률이
+                달라집니다.
+              </p>
+            )}
         </section>
       )}
 

@@ -25,6 +25,7 @@ import {
 import { DartNoFileError } from "../sources/dart/errors.ts";
 import type { KindData, KindPage, KindSource } from "../ipo/kind_rows.ts";
 import { type DealSnapshot, type IpoItem, toRow } from "../ipo/model.ts";
+import { NO_PERFORMANCE } from "../market/summary.ts";
 import { isIpoFiling, reconcile, successorIds } from "../ipo/reconcile.ts";
 import { sha256Hex } from "../store/blobs.ts";
 import { keys } from "../store/keys.ts";
@@ -100,8 +101,6 @@ export interface IpoEtlContext {
   dart: IpoDartApi | null;
   now: () => Date;
   sample: boolean;
-  /** Last close (원) of a stock code when kdesk has prices; absent = no price data. */
-  lastClose?: (stockCode: string) => number | null;
 }
 
 export interface IpoRefreshResult {
@@ -383,7 +382,7 @@ export async function refreshIpoPipeline(ctx: IpoEtlContext): Promise<IpoRefresh
 
 /** Writes changed deals and the pipeline snapshot. Exported for loaders and benchmarks. */
 export async function storeItems(
-  ctx: Pick<IpoEtlContext, "kv" | "sample" | "lastClose">,
+  ctx: Pick<IpoEtlContext, "kv" | "sample">,
   items: IpoItem[],
   meta: {
     built_at: string;
@@ -408,11 +407,13 @@ export async function storeItems(
     if (hashes.has(item.pipeline_id)) {
       prevCorp = (await getDeal(ctx.kv, item.pipeline_id))?.corp_code ?? null;
     }
+    // Prices are not frozen into the snapshot (it is rebuilt only when the deal's facts
+    // change): the API and the pages lay the post-listing figures over it when they read it.
     const snapshot: DealSnapshot = {
       built_at: meta.built_at,
       sample: ctx.sample,
       item,
-      last_close: item.stock_code && ctx.lastClose ? ctx.lastClose(item.stock_code) : null,
+      ...NO_PERFORMANCE,
       source_status: meta.source_status,
       partial: meta.partial,
       missing_sections: meta.missing,

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { SourceStatus, STOCK_CODE_RE } from "../etl/schemas.ts";
+import { DealPerformance, type ListedDealRef } from "../market/summary.ts";
 
 const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("Date, YYYY-MM-DD (KST)");
 
@@ -172,16 +173,54 @@ export type PipelineRow = z.infer<typeof PipelineRow>;
 
 export const IPO_SECTIONS = ["kind", "dart"] as const;
 
+/**
+ * One deal as the API serves it. The stored snapshot is built when the deal's facts
+ * change; `last_close`, `last_close_date` and `after_listing` (the post-listing figures,
+ * {@linkcode DealPerformance}) and the pipeline status are laid over it when it is read,
+ * since prices move every trading day. The ETL stores them as null.
+ */
 export const DealSnapshot = z.object({
-  built_at: z.string(),
+  built_at: z.string().describe("When the deal's snapshot was built (its facts)"),
   sample: z.boolean(),
   item: IpoItem,
-  last_close: z.number().nullable().describe("Last close (원) when kdesk has one; null otherwise"),
+  last_close: DealPerformance.shape.last_close,
+  last_close_date: DealPerformance.shape.last_close_date,
+  after_listing: DealPerformance.shape.after_listing,
   source_status: z.record(z.string(), SourceStatus),
   partial: z.boolean(),
   missing_sections: z.array(z.enum(IPO_SECTIONS)),
 }).meta({ id: "IpoDealSnapshot" });
 export type DealSnapshot = z.infer<typeof DealSnapshot>;
+
+/** What a deal's post-listing figures are measured from. */
+export function itemRef(i: IpoItem): ListedDealRef {
+  return {
+    pipeline_id: i.pipeline_id,
+    stock_code: i.stock_code,
+    stage: i.stage,
+    offer_price: i.facts.final_price,
+    listing_date: i.facts.listing_date,
+  };
+}
+
+/** {@linkcode itemRef} of a board row (the same fields). */
+export function rowRef(r: PipelineRow): ListedDealRef {
+  return {
+    pipeline_id: r.id,
+    stock_code: r.stock_code,
+    stage: r.stage,
+    offer_price: r.price,
+    listing_date: r.list,
+  };
+}
+
+/** A pipeline row as the API serves it: listed rows carry their return since the offer. */
+export const PipelineItem = PipelineRow.extend({
+  return_since_offer_pct: z.number().nullable().optional().describe(
+    "상장 rows only: the latest KRX close's return against the offer price, % (the deal's `after_listing.return_since_offer_pct`, read at request time; null when no price is stored or the offer price is unknown). Absent on other rows.",
+  ),
+}).meta({ id: "IpoPipelineItem" });
+export type PipelineItem = z.infer<typeof PipelineItem>;
 
 export const PipelinePage = z.object({
   built_at: z.string(),
@@ -190,7 +229,7 @@ export const PipelinePage = z.object({
   source_status: z.record(z.string(), SourceStatus),
   missing_sections: z.array(z.enum(IPO_SECTIONS)),
   total: z.number().int().describe("Rows matching the filters"),
-  items: z.array(PipelineRow),
+  items: z.array(PipelineItem),
   next_cursor: z.string().nullable(),
 }).meta({ id: "IpoPipelinePage" });
 export type PipelinePage = z.infer<typeof PipelinePage>;

@@ -46,6 +46,72 @@ export const IpoSinceOffer = z.object({
 }).meta({ id: "IpoSinceOffer" });
 export type IpoSinceOffer = z.infer<typeof IpoSinceOffer>;
 
+/**
+ * A deal's figures after listing, read from the KRX store when they are asked for (not
+ * frozen into the deal snapshot: prices move every trading day, a deal's facts rarely).
+ * The deal API, the deal page, the board and ipo.xlsx all show these values.
+ */
+export const DealPerformance = z.object({
+  last_close: num.describe(
+    "최근 종가 (원): the close of the stock's latest stored KRX bar; null when the deal is not listed or kdesk has no price for it",
+  ),
+  last_close_date: ymd.nullable().describe("The trading day of `last_close`"),
+  after_listing: IpoSinceOffer.nullable().describe(
+    "시초가, 상장일 종가 and returns against the offer price; null when the deal is not listed, has no offer price or no bars are stored",
+  ),
+});
+export type DealPerformance = z.infer<typeof DealPerformance>;
+
+/** What post-listing figures are measured from: a deal, or its pipeline row. */
+export interface ListedDealRef {
+  pipeline_id: string;
+  stock_code: string | null;
+  /** Only `상장` deals have figures. */
+  stage: string;
+  offer_price: number | null;
+  listing_date: string | null;
+}
+
+/** The figures of a deal with no listing or no stored price. */
+export const NO_PERFORMANCE: Readonly<DealPerformance> = Object.freeze({
+  last_close: null,
+  last_close_date: null,
+  after_listing: null,
+});
+
+/**
+ * The one definition of a deal's post-listing figures: `latest` is the stock's latest
+ * stored bar (its price summary), `first` its first bar on or after the listing. No
+ * latest bar (or not listed) → no figures; no offer price or listing date → a close but
+ * no `after_listing`.
+ *
+ * @example
+ * afterListing(
+ *   { pipeline_id: "K1", stock_code: "0091A0", stage: "상장", offer_price: 21_000, listing_date: "2026-08-11" },
+ *   { date: "2026-08-11", open: 30_000, close: 27_300 },
+ *   { date: "2026-11-20", close: 25_200 },
+ * ).after_listing?.return_since_offer_pct; // 20
+ */
+export function afterListing(
+  deal: ListedDealRef,
+  first: { date: string; open: number | null; close: number | null } | null,
+  latest: { date: string; close: number | null } | null,
+): DealPerformance {
+  if (deal.stage !== "상장" || !deal.stock_code || !latest) return { ...NO_PERFORMANCE };
+  const { offer_price, listing_date } = deal;
+  return {
+    last_close: latest.close,
+    last_close_date: latest.date,
+    after_listing: offer_price && listing_date
+      ? sinceOffer(
+        { pipeline_id: deal.pipeline_id, offer_price, listing_date },
+        first,
+        latest.close,
+      )
+      : null,
+  };
+}
+
 /** The company snapshot's price section. */
 export const MarketSection = PriceSummary.extend({
   name: z.string().nullable().describe("종목약명 (KRX)"),

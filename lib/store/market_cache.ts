@@ -1,7 +1,8 @@
 /**
  * A read-through cache of the market reads pages and the market API repeat: the latest
- * trading day, the instrument list, price summaries, the latest closes (one cross-section
- * per market), index overviews and listed-IPO returns.
+ * trading day, the instrument list, price summaries, index overviews, and listed IPO
+ * deals' post-listing figures ({@linkcode MarketCache.dealPerformance}, the one definition
+ * the deal API, the IPO pages and ipo.xlsx share).
  *
  * Every entry is dropped when the market epoch moves: each write to the market store bumps
  * it (`bumpMarketEpoch`), and the cache re-reads its versionstamp (one `kv.get`) at most
@@ -11,18 +12,23 @@
  * @module
  */
 import type { IpoItem } from "../ipo/model.ts";
-import { type DailyBar, type IndexBar, KRX_MARKETS, type KrxMarket } from "../market/model.ts";
+import type { DailyBar, IndexBar } from "../market/model.ts";
 import { toKstDate } from "../format.ts";
 import { addDays } from "../market/range.ts";
-import { type IpoSinceOffer, sinceOffer } from "../market/summary.ts";
+import {
+  afterListing,
+  type DealPerformance,
+  type IpoSinceOffer,
+  type ListedDealRef,
+  NO_PERFORMANCE,
+  sinceOffer,
+} from "../market/summary.ts";
 import { keys } from "./keys.ts";
 import {
   getBars,
-  getDay,
   getIndexBars,
   type IndexMeta,
   latestBarDay,
-  listBarDays,
   listIndices,
   listInstruments,
   type PriceSummary,
@@ -63,6 +69,22 @@ export function listedDeal(deals: IpoItem[], stockCode: string): IpoItem | null 
   return listed[0] ?? null;
 }
 
+/** Days after a listing date within which the first stored bar counts as the first day. */
+export const FIRST_DAY_WINDOW = 10;
+
+/**
+ * A listed stock's first trading day: its first stored bar within
+ * {@linkcode FIRST_DAY_WINDOW} days of the listing date, or null.
+ */
+export async function firstBarAfter(
+  kv: Deno.Kv,
+  stockCode: string,
+  listingDate: string,
+): Promise<DailyBar | null> {
+  return (await getBars(kv, stockCode, listingDate, addDays(listingDate, FIRST_DAY_WINDOW)))[0] ??
+    null;
+}
+
 /**
  * A listed deal's return since its offer price: the first stored bar within ten days of
  * the listing date is its first trading day; `summary` gives the latest close.
@@ -76,7 +98,7 @@ export async function dealReturn(
   const offer = deal.facts.final_price;
   const listing = deal.facts.listing_date;
   if (!offer || !listing) return null;
-  const first = (await getBars(kv, stockCode, listing, addDays(listing, 10)))[0] ?? null;
+  const first = await firstBarAfter(kv, stockCode, listing);
   return sinceOffer(
     { pipeline_id: deal.pipeline_id, offer_price: offer, listing_date: listing },
     first,
@@ -142,6 +164,18 @@ export class MarketCache {
     return this.#epoch;
   }
 
+  /**
+   * The epoch as last read, without waiting, for synchronous hot paths: undefined when it
+   * has not been read (or the cache was invalidated). A read older than the TTL starts a
+   * re-read in the background, as {@linkcode epoch} would.
+   */
+  peekEpoch(): string | null | undefined {
+    if (this.#now() - this.#checkedAt >= (this.opts.ttlMs ?? 1_000)) {
+      this.#fresh().catch(() => {});
+    }
+    return this.#checkedAt === -Infinity ? undefined : this.#epoch;
+  }
+
   /** Drops every entry (the next read also re-checks the epoch). */
   invalidate(): void {
     this.#entries.clear();
@@ -179,27 +213,6 @@ export class MarketCache {
     return this.memo(`summary:${code}`, async () => {
       const day = await this.latestDay();
       return day ? await priceSummary(this.kv, code, day) : null;
-    });
-  }
-
-  /**
-   * The latest bar of every instrument: each market's latest stored cross-section (one
-   * blob per market), by code.
-   */
-  latestBars(): Promise<Map<string, DailyBar>> {
-    return this.memo("latest_bars", async () => {
-      const out = new Map<string, DailyBar>();
-      const day = await this.latestDay();
-      if (!day) return out;
-      const metas = await listBarDays(this.kv, addDays(day, -31), day);
-      const latest = new Map<KrxMarket, string>();
-      for (const m of metas) latest.set(m.market, m.date); // ascending: the last one wins
-      for (const market of KRX_MARKETS) {
-        const d = latest.get(market);
-        if (!d) continue;
-        for (const b of await getDay(this.kv, d, market)) out.set(b.code, b);
-      }
-      return out;
     });
   }
 
@@ -243,13 +256,44 @@ export class MarketCache {
     });
   }
 
-  /** A listed deal's return since its offer price (latest close), or null. */
-  dealReturn(deal: IpoItem): Promise<IpoSinceOffer | null> {
+  /** {@linkcode firstBarAfter}, cached. */
+  firstBar(code: string, listingDate: string): Promise<DailyBar | null> {
+    return this.memo(
+      `first:${code}:${listingDate}`,
+      () => firstBarAfter(this.kv, code, listingDate),
+    );
+  }
+
+  /**
+   * A deal's post-listing figures ({@linkcode afterListing}): the latest close is the
+   * stock's {@linkcode summary} (the same entry the instrument API serves), the first day
+   * its {@linkcode firstBar}. Both reads are cached per market epoch; the figures are
+   * recomputed from them on each call, so a deal whose offer price changed within an
+   * epoch is not served its old return.
+   */
+  async dealPerformance(deal: ListedDealRef): Promise<DealPerformance> {
     const code = deal.stock_code;
-    if (!code || deal.stage !== "상장") return Promise.resolve(null);
-    return this.memo(`deal:${deal.pipeline_id}:${code}`, async () => {
-      return await dealReturn(this.kv, deal, code, await this.summary(code));
+    if (deal.stage !== "상장" || !code) return { ...NO_PERFORMANCE };
+    const latest = await this.summary(code);
+    if (!latest) return { ...NO_PERFORMANCE };
+    const first = deal.offer_price && deal.listing_date
+      ? await this.firstBar(code, deal.listing_date)
+      : null;
+    return afterListing(deal, first, latest);
+  }
+
+  /**
+   * {@linkcode dealPerformance} of many deals (board, pipeline pages, ipo.xlsx), by
+   * pipeline id; deals with no figures are left out.
+   */
+  async dealPerformances(deals: Iterable<ListedDealRef>): Promise<Map<string, DealPerformance>> {
+    const listed = [...deals].filter((d) => d.stage === "상장" && d.stock_code);
+    const out = new Map<string, DealPerformance>();
+    const got = await Promise.all(listed.map((d) => this.dealPerformance(d)));
+    listed.forEach((d, i) => {
+      if (got[i].last_close_date !== null) out.set(d.pipeline_id, got[i]);
     });
+    return out;
   }
 }
 

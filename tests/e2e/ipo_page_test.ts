@@ -114,6 +114,20 @@ Deno.test({
         /^[\d,]+원 \(\d{4}-\d{2}-\d{2}\)$/,
       );
       assert.match((await page.locator("#after-vs").innerText()).trim(), /^[+-]?\d+\.\d{2}%$/);
+      // the same numbers as the deal API
+      const api = await (await page.request.get(`${base}/api/v1/ipo/K20260310000077`)).json();
+      const won = (n: number) => `${n.toLocaleString("en-US")}원`;
+      const signed = (x: number) => `${x > 0 ? "+" : ""}${x.toFixed(2)}%`;
+      const text = async (id: string) => (await page.locator(`#${id}`).innerText()).trim();
+      assert.equal(await text("after-open"), won(api.after_listing.first_day_open));
+      assert.equal(
+        await text("after-first"),
+        `${won(api.after_listing.first_day_close)} (${
+          signed(api.after_listing.first_day_return_pct)
+        })`,
+      );
+      assert.equal(await text("after-close"), `${won(api.last_close)} (${api.last_close_date})`);
+      assert.equal(await text("after-vs"), signed(api.after_listing.return_since_offer_pct));
       await page.screenshot({
         path: new URL("ipo_deal.png", SCREENSHOT_DIR).pathname,
         fullPage: true,
