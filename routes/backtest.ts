@@ -34,7 +34,7 @@ import {
   listExportJobs,
 } from "../lib/store/exports.ts";
 import { latestBarDay, listIndices } from "../lib/store/market.ts";
-import { get } from "./api.ts";
+import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 

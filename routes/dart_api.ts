@@ -17,7 +17,7 @@ import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
 import { listWindows } from "../lib/sources/dart/client.ts";
 import { createRun, finishRun } from "../lib/store/runs.ts";
-import { get } from "./api.ts";
+import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 

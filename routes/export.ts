@@ -15,7 +15,7 @@ import { filterRows } from "../lib/ipo/query.ts";
 import { listDisclosuresByCorp, listFinancials, listIndicators } from "../lib/store/companies.ts";
 import { dealsOfCorp } from "../lib/store/ipo.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./api.ts";
+import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";

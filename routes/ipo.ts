@@ -28,7 +28,7 @@ import type { DealPerformance } from "../lib/market/summary.ts";
 import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/ipo/query.ts";
 import { encoded, type EncodedBody, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./api.ts";
+import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { cachedResponse, sendEncoded } from "./encoded.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";

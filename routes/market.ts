@@ -42,7 +42,7 @@ import {
   unpack,
 } from "../lib/store/market.ts";
 import { type MarketCache, marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./api.ts";
+import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { sendEncoded } from "./encoded.ts";
 import { Problem, problem } from "./problem.ts";

@@ -13,7 +13,6 @@ import type { IpoItem } from "../lib/ipo/model.ts";
 import type { DailyBar } from "../lib/market/model.ts";
 import { addDays } from "../lib/market/range.ts";
 import { putBars } from "../lib/store/market.ts";
-// the app first: routes/ipo.ts and routes/api.ts import each other
 import { buildTestApp } from "./helpers/app.ts";
 import { dealBody } from "../routes/ipo.ts";
 import { contract, type Json } from "./helpers/contract.ts";
