@@ -5,12 +5,13 @@
  * 1. Generate (child process, timed separately): 2,700 instruments × 250 trading days of 2024
  *    (675,000 bars: random-walk prices, ~0.5% halted days with null open/high/low) plus three
  *    indices into a file-backed KV in a temp dir, through the store's own writers
- *    (`putInstruments`, `putBars`, `putIndexBars`). Ten of the instruments also get nine
- *    earlier years (2015–2023), for the 10-year series read.
+ *    (`putInstruments`, `putBars`, `putIndexBars`), 50 days at a time. More days than 2024
+ *    has run on into 2025 and later (`… 2700 1000 1`: 2.7M bars over 2024–2027). Ten of the
+ *    instruments also get nine earlier years (2015–2023), for the 10-year series read.
  * 2. Export (one child process per run, on a fresh copy of the KV file so no run finds blobs
  *    of an earlier one): a PENDING job is created, then `runBacktestExport` is timed end to
- *    end — claim, build (instrument_daily, instruments, benchmark_index_daily), every file into
- *    the blob store, SUCCEEDED. Peak RSS = the child's VmHWM (/proc/self/status) at the end;
+ *    end — claim, build (instrument_daily, instruments, benchmark_index_daily), every file
+ *    streamed into the blob store as it is built, SUCCEEDED. Peak RSS = the child's VmHWM (/proc/self/status) at the end;
  *    CPU = the child's user + system time over the run (all threads: less noisy than wall time
  *    on a shared machine).
  *    Parquet `runs` times, then CSV once. After the first run the same child also times, untimed
@@ -67,6 +68,16 @@ function tradingDays(year: number, n = 400): string[] {
   return out;
 }
 
+/**
+ * The export's days: `n` weekdays from 2024-01-02, running on into 2025 and later when `n` is
+ * more than a year's (the same days as `tradingDays(2024, n)` while it fits in 2024).
+ */
+function exportDays(n: number): string[] {
+  const out: string[] = [];
+  for (let y = 2024; out.length < n; y++) out.push(...tradingDays(y, n - out.length));
+  return out;
+}
+
 /** A small deterministic PRNG (mulberry32). */
 function rng(seed: number) {
   return () => {
@@ -81,36 +92,43 @@ const codeOf = (i: number) => String(10 + i * 3).padStart(6, "0");
 const marketOf = (i: number, n: number): KrxMarket =>
   i < n / 3 ? "KOSPI" : i < n * 0.95 ? "KOSDAQ" : "KONEX";
 
-function seriesBars(i: number, days: string[], start: number): DailyBar[] {
-  const r = rng(i * 7919 + days.length);
+/**
+ * One instrument's random walk, produced a slice of days at a time (so the generator never
+ * holds every bar): the same values as one `seriesBars` call over all the days.
+ */
+function walk(i: number, totalDays: number, start: number) {
+  const r = rng(i * 7919 + totalDays);
   const shares = 5_000_000 + Math.floor(r() * 100_000_000);
   let close = start;
-  return days.map((date) => {
-    const prev = close;
-    close = Math.max(100, Math.round(prev * (1 + (r() - 0.5) * 0.06)));
-    const halted = r() < 0.005;
-    const volume = halted ? 0 : Math.floor(r() * 2_000_000);
-    return {
-      date,
-      code: codeOf(i),
-      open: halted ? null : Math.round(prev * (1 + (r() - 0.5) * 0.02)),
-      high: halted ? null : Math.round(close * (1 + r() * 0.03)),
-      low: halted ? null : Math.round(close * (1 - r() * 0.03)),
-      close,
-      change: close - prev,
-      change_pct: Math.round((close - prev) / prev * 10000) / 100,
-      volume,
-      value: halted ? 0 : volume * close,
-      market_cap: close * shares,
-      shares,
-    };
-  });
+  return (days: string[]): DailyBar[] =>
+    days.map((date) => {
+      const prev = close;
+      close = Math.max(100, Math.round(prev * (1 + (r() - 0.5) * 0.06)));
+      const halted = r() < 0.005;
+      const volume = halted ? 0 : Math.floor(r() * 2_000_000);
+      return {
+        date,
+        code: codeOf(i),
+        open: halted ? null : Math.round(prev * (1 + (r() - 0.5) * 0.02)),
+        high: halted ? null : Math.round(close * (1 + r() * 0.03)),
+        low: halted ? null : Math.round(close * (1 - r() * 0.03)),
+        close,
+        change: close - prev,
+        change_pct: Math.round((close - prev) / prev * 10000) / 100,
+        volume,
+        value: halted ? 0 : volume * close,
+        market_cap: close * shares,
+        shares,
+      };
+    });
 }
+
+const seriesBars = (i: number, days: string[], start: number) => walk(i, days.length, start)(days);
 
 async function generate(path: string, instruments: number, nDays: number): Promise<void> {
   const t0 = performance.now();
   const kv = await Deno.openKv(path);
-  const days = tradingDays(2024, nDays);
+  const days = exportDays(nDays);
   const list: Instrument[] = Array.from({ length: instruments }, (_, i) => ({
     code: codeOf(i),
     isin: `KR7${codeOf(i)}003`,
@@ -129,10 +147,12 @@ async function generate(path: string, instruments: number, nDays: number): Promi
   // Day chunks, every market's instruments at once (a cross-section is replaced per call, as
   // the collector stores a whole day), 50 days at a time to keep the generator's memory small.
   let bars = 0;
-  const series = list.map((x, i) => ({ x, bars: seriesBars(i, days, 1000 + (i % 500) * 100) }));
+  const series = list.map((x, i) => ({ x, next: walk(i, days.length, 1000 + (i % 500) * 100) }));
   for (let d = 0; d < days.length; d += 50) {
+    const slice = days.slice(d, d + 50);
+    const chunks = new Map(series.map((s) => [s, s.next(slice)]));
     for (const m of ["KOSPI", "KOSDAQ", "KONEX"] as const) {
-      const chunk = series.filter((s) => s.x.market === m).flatMap((s) => s.bars.slice(d, d + 50));
+      const chunk = series.filter((s) => s.x.market === m).flatMap((s) => chunks.get(s)!);
       await putBars(kv, m, chunk);
       bars += chunk.length;
     }
@@ -238,7 +258,9 @@ async function exportRun(
     }
     const readMs = Math.round(performance.now() - t);
     t = performance.now();
-    for await (const _ of buildBacktestExport(kv, req)) { /* drain */ }
+    for await (const f of buildBacktestExport(kv, req)) {
+      for await (const _ of f.body) { /* drain */ }
+    }
     const buildMs = Math.round(performance.now() - t);
     parts = { read_series_ms: readMs, build_ms: buildMs, store_and_job_ms: ms - buildMs };
   }
@@ -309,7 +331,7 @@ if (mode === "--generate") {
   const instruments = Number(Deno.args[0] ?? 2700);
   const nDays = Number(Deno.args[1] ?? 250);
   const runs = Number(Deno.args[2] ?? 3);
-  const days = tradingDays(2024, nDays);
+  const days = exportDays(nDays);
   const dir = await Deno.makeTempDir({ prefix: "kdesk-bench-export-" });
   try {
     const kvPath = `${dir}/kv.sqlite`;

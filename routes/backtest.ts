@@ -2,8 +2,8 @@
  * Backtest exports: `POST /api/v1/backtest/exports` creates a job (202, run on the KV
  * queue), `GET …/exports` lists jobs, `GET …/{job_id}` reports status and progress,
  * `GET …/{job_id}/manifest` the files with row counts, sizes and SHA-256, and
- * `GET …/{job_id}/files/{name}` downloads a file from the blob store. The `/exports` page
- * creates exports with a plain form POST and lists them.
+ * `GET …/{job_id}/files/{name}` downloads a file, streamed from the blob store. The
+ * `/exports` page creates exports with a plain form POST and lists them.
  *
  * @module
  */
@@ -24,7 +24,7 @@ import {
 import { toKstDate } from "../lib/format.ts";
 import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
-import { getBlob } from "../lib/store/blobs.ts";
+import { getBlobStream } from "../lib/store/blobs.ts";
 import {
   createExportJob,
   EXPORT_JOB_ID_RE,
@@ -393,16 +393,18 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
     if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
       return new Response(null, { status: 304, headers });
     }
-    const bytes = await getBlob(deps.kv, f.blob);
-    if (!bytes) {
+    // Streamed from the blob store (a chunk page at a time), never loaded whole; a damaged
+    // blob aborts the body rather than ending it early.
+    const blob = await getBlobStream(deps.kv, f.blob);
+    if (!blob) {
       return problem(404, `The stored bytes of ${f.name} are missing`, { instance: c.req.path });
     }
     const download = `kdesk-${r.job.request.market_code.toLowerCase()}-${r.job.job_id}-${f.name}`;
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    return new Response(blob.body, {
       headers: [
         ...headers,
         ["content-type", f.content_type],
-        ["content-length", String(bytes.length)],
+        ["content-length", String(blob.meta.size)],
         ["content-disposition", `attachment; filename="${download}"`],
       ],
     });

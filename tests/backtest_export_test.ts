@@ -12,7 +12,7 @@ import { openApiValidator } from "./helpers/contract.ts";
 import type { Hono } from "hono";
 import { loadConfig } from "../config.ts";
 import { csvField, csvTableWriter } from "../lib/export/csv.ts";
-import { parquetTableWriter } from "../lib/export/parquet.ts";
+import { parquetTableWriter, tableBytes } from "../lib/export/parquet.ts";
 import { addYears, issueDay } from "../lib/export/backtest.ts";
 import { runBacktestExport } from "../lib/jobs/backtest_export.ts";
 import type { BacktestExportMsg } from "../lib/jobs/messages.ts";
@@ -30,8 +30,16 @@ import {
   type Instrument,
   type KrxMarket,
 } from "../lib/market/model.ts";
-import { sha256Hex } from "../lib/store/blobs.ts";
-import { type ExportJob, getExportJob } from "../lib/store/exports.ts";
+import {
+  type BlobMeta,
+  getBlob,
+  getBlobMeta,
+  listBlobRefs,
+  listOwnedBlobs,
+  putBlobStream,
+  sha256Hex,
+} from "../lib/store/blobs.ts";
+import { exportBlobOwner, type ExportJob, getExportJob } from "../lib/store/exports.ts";
 import { keys } from "../lib/store/keys.ts";
 import { putBars, putIndexBars, putInstruments } from "../lib/store/market.ts";
 import { addIssues } from "../lib/store/quality.ts";
@@ -269,6 +277,29 @@ async function download(app: Hono, url: string): Promise<{ bytes: Uint8Array; re
   const res = await app.request(url);
   assert.equal(res.status, 200, url);
   return { bytes: new Uint8Array(await res.arrayBuffer()), res };
+}
+
+/**
+ * The blob store's state: stored hashes, unfinished uploads, and upload ids whose parts no
+ * blob uses (what a job that failed midway must not leave behind).
+ */
+async function blobState(kv: Deno.Kv) {
+  const metas: BlobMeta[] = [];
+  for await (const e of kv.list<BlobMeta>({ prefix: keys.blobPrefix() })) metas.push(e.value);
+  const uploads: string[] = [];
+  for await (const e of kv.list({ prefix: keys.blobUploadPrefix() })) {
+    uploads.push(String(e.key[1]));
+  }
+  const partUploads = new Set<string>();
+  for await (const e of kv.list({ prefix: keys.blobPartPrefix() })) {
+    partUploads.add(String(e.key[1]));
+  }
+  const used = new Set(metas.map((m) => m.upload));
+  return {
+    hashes: metas.map((m) => m.hash).sort(),
+    uploads,
+    orphanParts: [...partUploads].filter((u) => !used.has(u)),
+  };
 }
 
 /** What the market API serves for a market over the export range (all days). */
@@ -666,6 +697,31 @@ Deno.test("[backtest] progress: RUNNING with progress 0–99 (non-decreasing), t
       assert.ok(running[i].progress >= running[i - 1].progress, "progress never goes back");
     }
     assert.ok(running.every((s) => s.progress <= 99));
+
+    // Small batches: instrument_daily streamed out as many row groups, each handed on as it
+    // was written; the footer's offsets still point at them (DuckDB reads every row back).
+    const { bytes } = await download(t.app, `${BASE}/${id}/files/instrument_daily.parquet`);
+    const dir = await Deno.makeTempDir({ prefix: "kdesk-export-groups-" });
+    try {
+      await Deno.writeFile(`${dir}/d.parquet`, bytes);
+      const all = await apiTotals(t.app, "ALL");
+      await withDuck(async (q) => {
+        const [groups] = await q(
+          `SELECT count(DISTINCT row_group_id) AS n FROM parquet_metadata('${dir}/d.parquet')`,
+        );
+        assert.ok(Number(groups.n) >= 5, `${groups.n} row groups`);
+        const [agg] = await q(
+          `SELECT count(*) AS n, sum(close) AS close, count(*) FILTER (WHERE open IS NULL) AS nulls
+           FROM '${dir}/d.parquet'`,
+        );
+        assert.deepEqual(
+          [Number(agg.n), Number(agg.close), Number(agg.nulls)],
+          [all.rows, all.close, all.nullOpen],
+        );
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   } finally {
     await t.close();
   }
@@ -793,9 +849,79 @@ Deno.test("[backtest] a failing build ends FAILED with a clear error and leaves 
     assert.equal(bad.status, "FAILED");
     assert.match(bad.error!, /column close \(INT64\): 1234\.5 is not a whole number/);
     assert.deepEqual([...Deno.readDirSync(t.exportDir)], [], "no directory for failed jobs");
+    const state = await blobState(t.kv);
+    assert.deepEqual([state.uploads, state.orphanParts], [[], []], "no upload left behind");
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(b, 1)), []);
 
     const page = await (await t.app.request("/exports")).text();
     assert.match(page, /실패/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] a failed export leaves none of its own blobs behind but keeps those a succeeded export shares", async () => {
+  const t = await rig();
+  try {
+    // CSV files carry no job id, so two exports of the same data share their blobs.
+    const req = {
+      market_code: "KOSPI",
+      index_codes: ["KOSPI"],
+      date_from: FROM,
+      date_to: TO,
+      output_format: "csv",
+    };
+    const { job_id: ok } = await json(await post(t.app, req), 202);
+    await runBacktestExport(t.ctx, ok);
+    const okJob = (await getExportJob(t.kv, ok))!;
+    assert.equal(okJob.status, "SUCCEEDED");
+    const before = await blobState(t.kv);
+    for (const f of okJob.files) assert.ok(before.hashes.includes(f.blob), f.name);
+
+    // An issue whose time does not parse: data_quality_issues, the last file, fails, after
+    // instrument_daily and instruments (the same bytes as `ok`'s) and benchmark_index_daily
+    // (two indices: bytes of its own) were stored.
+    await t.kv.set(keys.qualityIssue("99999999999999999ffffff"), {
+      id: "99999999999999999ffffff",
+      code: "KRX_FORMAT",
+      severity: "WARN",
+      source: "krx",
+      subject: DAYS[4],
+      message: "broken",
+      run_id: null,
+      created_at: "not a time",
+    });
+    const two = { ...req, index_codes: ["KOSPI", "KOSDAQ"] };
+    const { job_id: bad } = await json(await post(t.app, { ...two, include_issues: true }), 202);
+    await runBacktestExport(t.ctx, bad);
+    const failed = (await getExportJob(t.kv, bad))!;
+    assert.equal(failed.status, "FAILED");
+    assert.match(failed.error!, /TypeError: column created_at: not a time/);
+    const after = await blobState(t.kv);
+    assert.deepEqual(after.hashes, before.hashes, "its own blob went, the shared ones stayed");
+    assert.deepEqual([after.uploads, after.orphanParts], [[], []]);
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(bad, 1)), []);
+    for (const f of okJob.files) {
+      assert.deepEqual(await listBlobRefs(t.kv, f.blob), [exportBlobOwner(ok, 1)]);
+      const { bytes } = await download(t.app, `${BASE}/${ok}/files/${f.name}`);
+      assert.equal(await sha256Hex(bytes), f.sha256, `${f.name} still downloads`);
+    }
+
+    // The same export without the issues stores that benchmark file again: the failed job
+    // had built it (it failed later) and its blob is gone.
+    const { job_id: again } = await json(await post(t.app, two), 202);
+    await runBacktestExport(t.ctx, again);
+    const againJob = (await getExportJob(t.kv, again))!;
+    assert.equal(againJob.status, "SUCCEEDED");
+    const bench = againJob.files.find((f) => f.name === "benchmark_index_daily.csv")!;
+    assert.ok(!after.hashes.includes(bench.blob), "a new blob");
+    for (const f of againJob.files.filter((f) => f !== bench)) {
+      assert.deepEqual(
+        (await listBlobRefs(t.kv, f.blob)).sort(),
+        [exportBlobOwner(again, 1), exportBlobOwner(ok, 1)].sort(),
+        `${f.name} is shared by both exports`,
+      );
+    }
   } finally {
     await t.close();
   }
@@ -819,7 +945,23 @@ Deno.test("[backtest] redelivery: a fresh RUNNING lease makes the message retry;
     await t.kv.set(keys.exportJob(id), running);
     await assert.rejects(handleMessage(t.ctx, message(id)), /being built by another worker/);
 
-    // The worker died two minutes ago: the redelivered message rebuilds the export.
+    // The worker died two minutes ago, after storing a file, midway through storing another,
+    // with its temporary directory: the redelivered message rebuilds the export.
+    const dead = exportBlobOwner(id, 1);
+    const leftover = await putBlobStream(
+      t.kv,
+      ReadableStream.from([new TextEncoder().encode("a file of attempt 1")]),
+      "text/csv",
+      { owner: dead },
+    );
+    await t.kv.set(keys.blobUpload("f".repeat(32)), {
+      owner: dead,
+      content_type: "text/csv",
+      started_at: running.updated_at,
+    });
+    await t.kv.set(keys.blobPart("f".repeat(32), 0), new Uint8Array(100));
+    await Deno.mkdir(`${t.exportDir}/${id}.partial-1`);
+    await Deno.writeTextFile(`${t.exportDir}/${id}.partial-1/instruments.parquet`, "half");
     await t.kv.set(keys.exportJob(id), {
       ...running,
       updated_at: new Date(Date.now() - 120_000).toISOString(),
@@ -829,6 +971,105 @@ Deno.test("[backtest] redelivery: a fresh RUNNING lease makes the message retry;
     assert.equal(job.status, "SUCCEEDED");
     assert.equal(job.attempts, 2);
     assert.equal(job.files.find((f) => f.name === "instruments.parquet")!.rows, 2);
+    assert.equal(await getBlobMeta(t.kv, leftover.hash), null, "attempt 1's blob is gone");
+    const state = await blobState(t.kv);
+    assert.deepEqual([state.uploads, state.orphanParts], [[], []], "and its unfinished upload");
+    assert.deepEqual(await listOwnedBlobs(t.kv, dead), []);
+    const blobs = job.files.map((f) => f.blob).sort();
+    assert.deepEqual((await listOwnedBlobs(t.kv, exportBlobOwner(id, 2))).sort(), blobs);
+    assert.deepEqual([...Deno.readDirSync(t.exportDir)].map((e) => e.name), [id]);
+
+    // Attempt 2 "dies" just before its SUCCEEDED write, with every file stored: attempt 3
+    // builds the same bytes (Parquet files name the job, not the attempt), and releasing
+    // attempt 2 keeps them, now held by attempt 3.
+    await t.kv.set(
+      keys.exportJob(id),
+      {
+        ...job,
+        status: "RUNNING",
+        progress: 90,
+        files: [],
+        finished_at: null,
+        updated_at: new Date(Date.now() - 120_000).toISOString(),
+      } satisfies ExportJob,
+    );
+    await runBacktestExport(t.ctx, id); // the redelivered message (not marked done)
+    const third = (await getExportJob(t.kv, id))!;
+    assert.equal(third.status, "SUCCEEDED");
+    assert.equal(third.attempts, 3);
+    assert.deepEqual(third.files.map((f) => f.blob).sort(), blobs, "the same bytes");
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(id, 2)), []);
+    for (const f of third.files) {
+      assert.deepEqual(await listBlobRefs(t.kv, f.blob), [exportBlobOwner(id, 3)]);
+      assert.equal(await sha256Hex((await getBlob(t.kv, f.blob))!), f.sha256);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+/**
+ * `kv` as one worker sees it, where another worker takes job `id` over (a redelivery after a
+ * stall) just before this worker's first write of `stage`.
+ */
+function takenOverAt(kv: Deno.Kv, id: string, stage: string): Deno.Kv {
+  const jobKey = JSON.stringify(keys.exportJob(id));
+  let done = false;
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop !== "atomic") {
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      return () => {
+        const op = target.atomic();
+        const set = op.set.bind(op);
+        const commit = op.commit.bind(op);
+        let write: ExportJob | null = null;
+        op.set = (key, value, o) => {
+          const job = value as ExportJob;
+          if (!done && JSON.stringify(key) === jobKey && job.stage === stage) write = job;
+          return set(key, value, o);
+        };
+        op.commit = async () => {
+          if (write) {
+            done = true;
+            await target.set(keys.exportJob(id), {
+              ...write,
+              stage: "start",
+              attempts: write.attempts + 1,
+              updated_at: new Date().toISOString(),
+            });
+          }
+          return await commit();
+        };
+        return op;
+      };
+    },
+  });
+}
+
+Deno.test("[backtest] a worker that loses its lease midway releases the blobs it stored", async () => {
+  const t = await rig();
+  try {
+    const before = await blobState(t.kv);
+    const { job_id: id } = await json(
+      await post(t.app, {
+        market_code: "KOSPI",
+        index_codes: ["KOSPI"],
+        date_from: FROM,
+        date_to: TO,
+      }),
+      202,
+    );
+    // instrument_daily and instruments are stored when it learns, at its next write.
+    const kv = takenOverAt(t.kv, id, "benchmark_index_daily");
+    await runBacktestExport({ ...t.ctx, kv }, id);
+    const job = (await getExportJob(t.kv, id))!;
+    assert.deepEqual([job.status, job.attempts], ["RUNNING", 2], "the other worker's now");
+    assert.deepEqual(await blobState(t.kv), before, "nothing of attempt 1 is left");
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(id, 1)), []);
+    assert.deepEqual([...Deno.readDirSync(t.exportDir)], [], "nor its directory");
   } finally {
     await t.close();
   }
@@ -933,11 +1174,8 @@ Deno.test("[backtest] writers: Parquet nulls and types per column, CSV quoting, 
       t: ["2024-01-04T06:30:00.000Z", null, 0],
     },
   };
-  const pq = parquetTableWriter(cols);
-  pq.write(batch);
-  const csv = csvTableWriter(cols);
-  csv.write(batch);
-  const text = new TextDecoder().decode(csv.finish());
+  const pqBytes = tableBytes(parquetTableWriter(cols), [batch]);
+  const text = new TextDecoder().decode(tableBytes(csvTableWriter(cols), [batch]));
   assert.equal(
     text,
     'd,s,i,n,x,t\r\n2024-01-04,a,9007199254740991,1,0.1,2024-01-04T06:30:00.000Z\r\n,,,,,\r\n2024-02-29,"",-5,-2,-1e-7,1970-01-01T00:00:00.000Z\r\n',
@@ -946,9 +1184,8 @@ Deno.test("[backtest] writers: Parquet nulls and types per column, CSV quoting, 
   assert.equal(csvField("x\ny"), '"x\ny"');
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeFile(`${dir}/t.parquet`, pq.finish());
-    const empty = parquetTableWriter(cols);
-    await Deno.writeFile(`${dir}/empty.parquet`, empty.finish());
+    await Deno.writeFile(`${dir}/t.parquet`, pqBytes);
+    await Deno.writeFile(`${dir}/empty.parquet`, tableBytes(parquetTableWriter(cols), []));
     await withDuck(async (q) => {
       const rows = await q(
         `SELECT d::VARCHAR AS d, s, i::VARCHAR AS i, n, x, t::VARCHAR AS t FROM '${dir}/t.parquet'`,

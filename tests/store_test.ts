@@ -2,11 +2,18 @@ import assert from "node:assert/strict";
 import { Corp, type Disclosure } from "../lib/etl/schemas.ts";
 import { normalizeListItem } from "../lib/etl/normalize.ts";
 import {
+  abortBlobUploads,
   CHUNK_BYTES,
+  CHUNKS_PER_COMMIT,
   getBlob,
   getBlobMeta,
+  getBlobStream,
   gunzip,
+  listBlobRefs,
+  listOwnedBlobs,
   putBlob,
+  putBlobStream,
+  releaseBlobs,
   sha256Hex,
 } from "../lib/store/blobs.ts";
 import { keys } from "../lib/store/keys.ts";
@@ -60,6 +67,210 @@ Deno.test("[store] blobs: a missing chunk is reported, not returned as data", ()
     await kv.delete(keys.blobChunk(meta.hash, 1));
     await assert.rejects(() => getBlob(kv, meta.hash), /incomplete/);
     assert.ok(await getBlobMeta(kv, meta.hash));
+  }));
+
+/** A stream of `bytes` in pieces of `piece` bytes (an odd size, so chunks never line up). */
+function streamOf(bytes: Uint8Array, piece = 7_777): ReadableStream<Uint8Array> {
+  let off = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (off >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(off, off += piece));
+    },
+  });
+}
+
+/** Every key in the store, as strings (a fresh KV per test starts empty). */
+async function allKeys(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of kv.list({ prefix: [] })) out.push(e.key.join("/"));
+  return out;
+}
+
+const parts = async (kv: Deno.Kv, upload: string) => {
+  const out: Uint8Array[] = [];
+  for await (const e of kv.list<Uint8Array>({ prefix: keys.blobPartPrefix(upload) })) {
+    out.push(e.value);
+  }
+  return out;
+};
+
+Deno.test("[store] blobs: a streamed put bigger than one atomic round-trips byte-identical under the SHA-256 of its bytes", () =>
+  withKv(async (kv) => {
+    // 2 MiB that gzip cannot shrink, then text it can: more than 12 chunks of 60 KiB stored.
+    const text = new TextEncoder().encode("005930,삼성전자,KOSPI,71000\r\n".repeat(40_000));
+    const bytes = new Uint8Array(2 * 1024 * 1024 + text.length);
+    bytes.set(pseudoRandom(2 * 1024 * 1024));
+    bytes.set(text, 2 * 1024 * 1024);
+    const meta = await putBlobStream(kv, streamOf(bytes), "text/csv", { owner: "t" });
+    assert.equal(meta.hash, await sha256Hex(bytes));
+    assert.equal(meta.size, bytes.length);
+    assert.equal(meta.encoding, "gzip");
+    assert.ok(meta.chunks > CHUNKS_PER_COMMIT, `${meta.chunks} chunks: several commits`);
+    assert.equal(meta.chunks, Math.ceil(meta.stored / CHUNK_BYTES));
+    const stored = await parts(kv, meta.upload!);
+    assert.equal(stored.length, meta.chunks);
+    assert.ok(
+      stored.slice(0, -1).every((p) => p.length === CHUNK_BYTES),
+      "full chunks but the last",
+    );
+    assert.deepEqual(await getBlobMeta(kv, meta.hash), meta);
+    assert.deepEqual(await getBlob(kv, meta.hash), bytes);
+    const streamed = await getBlobStream(kv, meta.hash);
+    assert.equal(streamed!.meta.size, bytes.length);
+    assert.deepEqual(new Uint8Array(await new Response(streamed!.body).arrayBuffer()), bytes);
+    assert.deepEqual(
+      (await allKeys(kv)).filter((k) => k.startsWith("blob_upload")),
+      [],
+      "the upload record goes with the meta write",
+    );
+    // Empty streams are blobs too.
+    const empty = await putBlobStream(kv, streamOf(new Uint8Array(0)));
+    assert.equal(empty.hash, await sha256Hex(new Uint8Array(0)));
+    assert.deepEqual(await getBlob(kv, empty.hash), new Uint8Array(0));
+  }));
+
+Deno.test("[store] blobs: a streamed read of a damaged blob errors instead of ending cleanly", () =>
+  withKv(async (kv) => {
+    const bytes = pseudoRandom(400_000);
+    const meta = await putBlobStream(kv, streamOf(bytes));
+    const read = async () => {
+      const b = await getBlobStream(kv, meta.hash);
+      return new Uint8Array(await new Response(b!.body).arrayBuffer());
+    };
+    assert.deepEqual(await read(), bytes);
+    await kv.set(keys.blob(meta.hash), { ...meta, size: meta.size + 1 });
+    await assert.rejects(read, /failed its checksum/);
+    await kv.set(keys.blob(meta.hash), meta);
+    await kv.delete(keys.blobPart(meta.upload!, 3));
+    await assert.rejects(read, /incomplete: chunk 3 of \d+ is missing/);
+    assert.equal(await getBlobStream(kv, "0".repeat(64)), null);
+  }));
+
+Deno.test("[store] blobs: the same bytes streamed twice, or put whole, are stored once", () =>
+  withKv(async (kv) => {
+    const bytes = new TextEncoder().encode(
+      "<list><corp_code>00434003</corp_code></list>\n".repeat(30000),
+    );
+    const a = await putBlobStream(kv, streamOf(bytes), "application/xml");
+    const b = await putBlobStream(kv, streamOf(bytes, 65_536), "application/xml");
+    assert.deepEqual(b, a, "the second found the first");
+    const whole = await putBlob(kv, bytes, "application/xml");
+    assert.equal(whole.created_at, a.created_at);
+    const keysNow = await allKeys(kv);
+    assert.equal(keysNow.filter((k) => k.startsWith("blob_part/")).length, a.chunks);
+    assert.deepEqual(keysNow.filter((k) => !k.startsWith("blob_part/")), [`blob/${a.hash}`]);
+  }));
+
+Deno.test("[store] blobs: a stream that errors midway leaves no meta, no parts and no upload record", () =>
+  withKv(async (kv) => {
+    const random = pseudoRandom(CHUNK_BYTES * CHUNKS_PER_COMMIT * 2); // two commits' worth
+    let off = 0;
+    let cancelled = false;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (off >= random.length) return c.error(new Error("the source broke"));
+        c.enqueue(random.slice(off, off += 50_000));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    await assert.rejects(putBlobStream(kv, broken, "text/csv", { owner: "x" }), /the source broke/);
+    assert.deepEqual(await allKeys(kv), [], "nothing is left");
+    assert.equal(await getBlob(kv, await sha256Hex(random)), null);
+    assert.equal(cancelled, false, "an errored source is not cancelled");
+
+    // A failing KV write cancels the source and cleans up the same way.
+    const closed = await Deno.openKv(":memory:");
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (++pulled === 40) closed.close();
+        c.enqueue(pseudoRandom(50_000));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    await assert.rejects(putBlobStream(closed, endless));
+    assert.ok(cancelled, "the source was cancelled");
+  }));
+
+Deno.test("[store] blobs: releasing an owner deletes ref-counted blobs no other owner holds", () =>
+  withKv(async (kv) => {
+    const enc = (s: string) => new TextEncoder().encode(s.repeat(20_000));
+    const shared = await putBlobStream(kv, streamOf(enc("shared,")), "text/csv", { owner: "a" });
+    const again = await putBlobStream(kv, streamOf(enc("shared,")), "text/csv", { owner: "b" });
+    assert.equal(again.hash, shared.hash);
+    assert.deepEqual((await listBlobRefs(kv, shared.hash)).sort(), ["a", "b"]);
+    const own = await putBlobStream(kv, streamOf(pseudoRandom(300_000)), "x", { owner: "a" });
+    // Stored whole first (a raw payload): permanent, whoever streams the same bytes later.
+    const plain = await putBlob(kv, enc("plain,"));
+    await putBlobStream(kv, streamOf(enc("plain,")), "x", { owner: "a" });
+    // Streamed with an owner, then stored whole: becomes permanent.
+    const pinned = await putBlobStream(kv, streamOf(enc("pinned,")), "x", { owner: "a" });
+    assert.equal((await putBlob(kv, enc("pinned,"))).refcounted, undefined);
+    assert.deepEqual(
+      (await listOwnedBlobs(kv, "a")).sort(),
+      [shared.hash, own.hash, pinned.hash].sort(),
+    );
+
+    const r = await releaseBlobs(kv, "a");
+    assert.equal(r.released, 3);
+    assert.deepEqual(r.deleted, [own.hash], "only the blob no one else holds");
+    assert.equal(await getBlobMeta(kv, own.hash), null);
+    assert.deepEqual(await parts(kv, own.upload!), [], "its chunks went with it");
+    assert.deepEqual(await getBlob(kv, shared.hash), enc("shared,"), "b still holds it");
+    assert.deepEqual(await getBlob(kv, plain.hash), enc("plain,"));
+    assert.deepEqual(await getBlob(kv, pinned.hash), enc("pinned,"));
+    assert.deepEqual(await listOwnedBlobs(kv, "a"), []);
+
+    assert.deepEqual((await releaseBlobs(kv, "b")).deleted, [shared.hash]);
+    assert.equal(await getBlob(kv, shared.hash), null);
+    assert.deepEqual(
+      (await allKeys(kv)).filter((k) => !k.includes(plain.hash) && !k.includes(pinned.hash))
+        .filter((k) => !k.startsWith("blob_part/")),
+      [],
+    );
+    assert.equal(
+      (await allKeys(kv)).filter((k) => k.startsWith("blob_part/")).length,
+      (await getBlobMeta(kv, pinned.hash))!.chunks,
+      "only the pinned blob's parts are left (the plain one's are under its hash)",
+    );
+  }));
+
+Deno.test("[store] blobs: an owner's unfinished upload is aborted; it then fails instead of committing", () =>
+  withKv(async (kv) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let sent = 0;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent >= 3) {
+          await gate;
+          c.enqueue(pseudoRandom(CHUNK_BYTES));
+          return c.close();
+        }
+        sent++;
+        c.enqueue(pseudoRandom(CHUNK_BYTES * CHUNKS_PER_COMMIT));
+      },
+    });
+    const put = putBlobStream(kv, slow, "x", { owner: "dead-worker" });
+    const done = put.catch((e) => e as Error);
+    // Wait until the upload has parts in the store.
+    for (let i = 0; i < 500; i++) {
+      if ((await allKeys(kv)).some((k) => k.startsWith("blob_part/"))) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok((await allKeys(kv)).some((k) => k.startsWith("blob_part/")));
+    assert.equal(await abortBlobUploads(kv, "someone-else"), 0);
+    assert.equal(await abortBlobUploads(kv, "dead-worker"), 1);
+    release();
+    const err = await done;
+    assert.ok(err instanceof Error);
+    assert.match(err.message, /aborted before it finished/);
+    assert.deepEqual(await allKeys(kv), []);
   }));
 
 Deno.test("[store] large JSON spills to a blob and reads back", () =>

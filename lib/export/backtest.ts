@@ -17,9 +17,11 @@
  *   quality issues whose day (the date in their subject, else the KST day they were raised)
  *   is in the range.
  *
- * The builder is memory-conscious: it reads each instrument's series as packed columns
- * (`getBarColumns`, typed arrays) a few instruments at a time and hands the writer batches of
- * about 100,000 rows, so no row objects exist and only one batch is converted at a time.
+ * The builder's memory follows a batch, not the export: it reads each instrument's series as
+ * packed columns (`getBarColumns`, typed arrays) a few instruments at a time, hands the writer
+ * batches of about 100,000 rows (no row objects; only one batch is converted at a time), and
+ * each file's bytes leave as a stream while it is built (a Parquet row group, a few thousand
+ * CSV lines at a time): no file is ever held whole.
  *
  * @module
  */
@@ -232,13 +234,18 @@ export function tableWriter(
 // Builder
 // ---------------------------------------------------------------------------------------
 
-/** One built file. */
-export interface BuiltFile {
+/**
+ * One file of an export. Its bytes come out of `body` as they are built: reading the body is
+ * what runs that part of the build (and reports progress), so read each body to its end, in
+ * order, before asking for the next file. A build error errors the body.
+ */
+export interface ExportFile {
   table: ExportTableName;
   name: string;
-  rows: number;
-  bytes: Uint8Array;
   content_type: string;
+  body: ReadableStream<Uint8Array>;
+  /** Rows written so far: all of the file's once `body` has ended. */
+  readonly rows: number;
 }
 
 /**
@@ -283,16 +290,16 @@ interface CodeStats {
 }
 
 /**
- * Builds the files of an export, yielding each as soon as it is complete (so the caller can
- * store it and let it go): instrument_daily, instruments, benchmark_index_daily, then
- * data_quality_issues when asked. Throws {@linkcode ExportInputError} for an index code that
- * is not stored.
+ * Builds the files of an export as streams, one after another: instrument_daily, instruments,
+ * benchmark_index_daily, then data_quality_issues when asked (see {@linkcode ExportFile} for
+ * how to read them). Throws {@linkcode ExportInputError} for an index code that is not
+ * stored.
  */
 export async function* buildBacktestExport(
   kv: Deno.Kv,
   req: BacktestExportRequest,
   opts: BuildOptions = {},
-): AsyncGenerator<BuiltFile> {
+): AsyncGenerator<ExportFile> {
   const progress = opts.onProgress ?? (() => {});
   const batchRows = opts.batchRows ?? 100_000;
   const concurrency = opts.concurrency ?? 8;
@@ -322,89 +329,112 @@ export async function* buildBacktestExport(
   await progress(P_START, "instrument_daily");
 
   // --- instrument_daily: series by code, batched ---
-  const daily = tableWriter("instrument_daily", format, meta);
   const stats = new Map<string, CodeStats>();
-  let pending: { inst: StoredInstrument; cols: Columns<typeof BAR_FIELDS[number]> }[] = [];
-  let pendingRows = 0;
-  const flush = () => {
-    if (!pendingRows) return;
-    daily.write(dailyBatch(pending, pendingRows));
-    pending = [];
-    pendingRows = 0;
-  };
-  for (let i = 0; i < instruments.length; i += concurrency) {
-    const group = instruments.slice(i, i + concurrency);
-    const series = await Promise.all(
-      group.map((inst) => getBarColumns(kv, inst.code, req.date_from, req.date_to)),
-    );
-    for (let g = 0; g < group.length; g++) {
-      const cols = series[g];
-      const n = cols.dates.length;
-      if (!n) continue;
-      stats.set(group[g].code, { bars: n, first: cols.dates[0], last: cols.dates[n - 1] });
-      pending.push({ inst: group[g], cols });
-      pendingRows += n;
-      if (pendingRows >= batchRows) flush();
+  yield* streamed("instrument_daily", format, meta, async function* (daily) {
+    let pending: { inst: StoredInstrument; cols: Columns<typeof BAR_FIELDS[number]> }[] = [];
+    let pendingRows = 0;
+    const flush = () => {
+      const batch = dailyBatch(pending, pendingRows);
+      pending = [];
+      pendingRows = 0;
+      return daily.write(batch);
+    };
+    for (let i = 0; i < instruments.length; i += concurrency) {
+      const group = instruments.slice(i, i + concurrency);
+      const series = await Promise.all(
+        group.map((inst) => getBarColumns(kv, inst.code, req.date_from, req.date_to)),
+      );
+      for (let g = 0; g < group.length; g++) {
+        const cols = series[g];
+        const n = cols.dates.length;
+        if (!n) continue;
+        stats.set(group[g].code, { bars: n, first: cols.dates[0], last: cols.dates[n - 1] });
+        pending.push({ inst: group[g], cols });
+        pendingRows += n;
+        if (pendingRows >= batchRows) yield* flush();
+      }
+      const done = Math.min(instruments.length, i + concurrency);
+      await progress(
+        P_START + (P_DAILY_END - P_START) * done / instruments.length,
+        "instrument_daily",
+      );
     }
-    const done = Math.min(instruments.length, i + concurrency);
-    await progress(
-      P_START + (P_DAILY_END - P_START) * done / instruments.length,
-      "instrument_daily",
-    );
-  }
-  flush();
-  yield built("instrument_daily", format, daily);
+    if (pendingRows) yield* flush();
+  });
 
   // --- instruments (those with bars in the range) ---
-  const inst = tableWriter("instruments", format, meta);
-  const listed = instruments.filter((i) => stats.has(i.code));
-  inst.write(instrumentBatch(listed, stats));
-  await progress(P_INSTRUMENTS, "instruments");
-  yield built("instruments", format, inst);
+  yield* streamed("instruments", format, meta, async function* (inst) {
+    const listed = instruments.filter((i) => stats.has(i.code));
+    yield* inst.write(instrumentBatch(listed, stats));
+    await progress(P_INSTRUMENTS, "instruments");
+  });
 
   // --- benchmark_index_daily ---
-  const idx = tableWriter("benchmark_index_daily", format, meta);
-  for (const code of indexCodes) {
-    const bars = await getIndexBars(kv, code, req.date_from, req.date_to);
-    const n = bars.length;
-    const cols: Record<string, CellValue[]> = {};
-    for (const c of EXPORT_TABLES.benchmark_index_daily) {
-      cols[c.name] = bars.map((b) => (b as unknown as Record<string, CellValue>)[c.name]);
+  yield* streamed("benchmark_index_daily", format, meta, async function* (idx) {
+    for (const code of indexCodes) {
+      const bars = await getIndexBars(kv, code, req.date_from, req.date_to);
+      const n = bars.length;
+      const cols: Record<string, CellValue[]> = {};
+      for (const c of EXPORT_TABLES.benchmark_index_daily) {
+        cols[c.name] = bars.map((b) => (b as unknown as Record<string, CellValue>)[c.name]);
+      }
+      yield* idx.write({ rows: n, cols });
     }
-    idx.write({ rows: n, cols });
-  }
-  await progress(P_INDEX, "benchmark_index_daily");
-  yield built("benchmark_index_daily", format, idx);
+    await progress(P_INDEX, "benchmark_index_daily");
+  });
 
   // --- data_quality_issues ---
   if (req.include_issues) {
-    const issues: (QualityIssue & { date: string })[] = [];
-    for (const source of KRX_ISSUE_SOURCES) {
-      for (const i of await listIssues(kv, { source, limit: 5000 })) {
-        const date = issueDay(i);
-        if (date >= req.date_from && date <= req.date_to) issues.push({ ...i, date });
+    yield* streamed("data_quality_issues", format, meta, async function* (w) {
+      const issues: (QualityIssue & { date: string })[] = [];
+      for (const source of KRX_ISSUE_SOURCES) {
+        for (const i of await listIssues(kv, { source, limit: 5000 })) {
+          const date = issueDay(i);
+          if (date >= req.date_from && date <= req.date_to) issues.push({ ...i, date });
+        }
       }
-    }
-    issues.sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
-    const w = tableWriter("data_quality_issues", format, meta);
-    const cols: Record<string, CellValue[]> = {};
-    for (const c of EXPORT_TABLES.data_quality_issues) {
-      cols[c.name] = issues.map((i) => (i as unknown as Record<string, CellValue>)[c.name] ?? null);
-    }
-    w.write({ rows: issues.length, cols });
-    await progress(P_ISSUES, "data_quality_issues");
-    yield built("data_quality_issues", format, w);
+      issues.sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+      const cols: Record<string, CellValue[]> = {};
+      for (const c of EXPORT_TABLES.data_quality_issues) {
+        cols[c.name] = issues.map((i) =>
+          (i as unknown as Record<string, CellValue>)[c.name] ?? null
+        );
+      }
+      yield* w.write({ rows: issues.length, cols });
+      await progress(P_ISSUES, "data_quality_issues");
+    });
   }
 }
 
-function built(table: ExportTableName, format: OutputFormat, w: TableWriter): BuiltFile {
-  return {
+/**
+ * Yields one file whose body runs `produce` (the table's bytes, batch by batch) and then the
+ * writer's end; after the caller has read the body, checks that it was read to its end (the
+ * next table may depend on what this one saw).
+ */
+async function* streamed(
+  table: ExportTableName,
+  format: OutputFormat,
+  meta: Record<string, string>,
+  produce: (w: TableWriter) => AsyncIterable<Uint8Array>,
+): AsyncGenerator<ExportFile> {
+  const w = tableWriter(table, format, meta);
+  const name = fileName(table, format);
+  let ended = false;
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    yield* produce(w);
+    yield* w.finish();
+    ended = true;
+  }
+  yield {
     table,
-    name: fileName(table, format),
-    rows: w.rows,
-    bytes: w.finish(),
+    name,
     content_type: w.contentType,
+    body: ReadableStream.from(bytes()),
+    get rows() {
+      return w.rows;
+    },
   };
+  if (!ended) throw new Error(`${name} was not read to its end`);
 }
 
 /** Concatenates instruments' packed series into one writer batch (sorted by code, date). */

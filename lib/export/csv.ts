@@ -64,16 +64,26 @@ function cell(col: ExportColumn, v: CellValue | undefined): string {
   }
 }
 
+/** Rows encoded per output chunk (about 0.8 MB of daily bars). */
+const CSV_CHUNK_ROWS = 8192;
+
 /**
- * A CSV writer for an export table. Each batch is encoded to UTF-8 as it arrives; `finish`
- * joins the encoded batches once.
+ * A CSV writer for an export table: each batch is encoded to UTF-8 in chunks of
+ * {@linkcode CSV_CHUNK_ROWS} lines, handed out as they are encoded (the header row comes
+ * first, with the first batch or from `finish` for an empty table).
  */
 export function csvTableWriter(columns: ExportColumn[]): TableWriter {
   const enc = new TextEncoder();
-  const parts: Uint8Array[] = [enc.encode(columns.map((c) => csvField(c.name)).join(",") + "\r\n")];
-  let size = parts[0].length;
+  let header: Uint8Array | null = enc.encode(
+    columns.map((c) => csvField(c.name)).join(",") + "\r\n",
+  );
   let rows = 0;
-  let done: Uint8Array | null = null;
+  let done = false;
+  const takeHeader = (): Uint8Array[] => {
+    const out = header ? [header] : [];
+    header = null;
+    return out;
+  };
   return {
     contentType: CSV_TYPE,
     extension: "csv",
@@ -82,7 +92,7 @@ export function csvTableWriter(columns: ExportColumn[]): TableWriter {
     },
     write(batch: TableBatch) {
       if (done) throw new Error("csv writer is finished");
-      if (!batch.rows) return;
+      if (!batch.rows) return [];
       const data = columns.map((c) => {
         const d = batch.cols[c.name];
         if (!d || d.length < batch.rows) {
@@ -90,27 +100,23 @@ export function csvTableWriter(columns: ExportColumn[]): TableWriter {
         }
         return d;
       });
-      const lines = new Array<string>(batch.rows);
+      const out: Uint8Array[] = [];
       const fields = new Array<string>(columns.length);
-      for (let r = 0; r < batch.rows; r++) {
-        for (let c = 0; c < columns.length; c++) fields[c] = cell(columns[c], data[c][r]);
-        lines[r] = fields.join(",");
+      for (let start = 0; start < batch.rows; start += CSV_CHUNK_ROWS) {
+        const end = Math.min(batch.rows, start + CSV_CHUNK_ROWS);
+        const lines = new Array<string>(end - start);
+        for (let r = start; r < end; r++) {
+          for (let c = 0; c < columns.length; c++) fields[c] = cell(columns[c], data[c][r]);
+          lines[r - start] = fields.join(",");
+        }
+        out.push(enc.encode(lines.join("\r\n") + "\r\n"));
       }
-      const bytes = enc.encode(lines.join("\r\n") + "\r\n");
-      parts.push(bytes);
-      size += bytes.length;
       rows += batch.rows;
+      return [...takeHeader(), ...out];
     },
     finish() {
-      if (done) return done;
-      done = new Uint8Array(size);
-      let off = 0;
-      for (const p of parts) {
-        done.set(p, off);
-        off += p.length;
-      }
-      parts.length = 0;
-      return done;
+      done = true;
+      return takeHeader();
     },
   };
 }

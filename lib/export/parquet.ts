@@ -23,6 +23,10 @@
  * skips row groups; statistics on the measure columns are left out (they cost about a third
  * of the write time).
  *
+ * Writers never hold a whole file: each `write` returns the bytes it completed (a Parquet row
+ * group, CSV lines) for the caller to pass on in order, and `finish` returns the rest (the
+ * Parquet footer), so memory follows the batch, not the file.
+ *
  * @module
  */
 import type { SchemaElement } from "hyparquet";
@@ -55,15 +59,32 @@ export interface TableBatch {
   cols: Record<string, ArrayLike<CellValue>>;
 }
 
-/** Writes an export table batch by batch and returns the file's bytes. */
+/**
+ * Writes an export table batch by batch, handing its bytes out as they are completed: the
+ * file is the concatenation, in order, of every array `write` returned and then `finish`'s.
+ */
 export interface TableWriter {
   readonly contentType: string;
   /** File extension without the dot ("parquet", "csv"). */
   readonly extension: string;
   /** Rows written so far. */
   readonly rows: number;
-  write(batch: TableBatch): void;
-  finish(): Uint8Array;
+  /** Adds a batch; returns the file's next bytes (possibly none). */
+  write(batch: TableBatch): Uint8Array[];
+  /** Ends the file; returns its last bytes. */
+  finish(): Uint8Array[];
+}
+
+/** The bytes of a whole table written through `w` (tests and small files). */
+export function tableBytes(w: TableWriter, batches: TableBatch[]): Uint8Array {
+  const parts = [...batches.flatMap((b) => w.write(b)), ...w.finish()];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 /** IANA media type of Parquet files. */
@@ -233,14 +254,38 @@ export function schemaElement(col: ExportColumn): SchemaElement {
 }
 
 /**
- * A Parquet writer for an export table: each batch becomes one or more row groups, written
- * to an in-memory buffer as it arrives (only the current batch is converted at a time).
+ * hyparquet-writer's `Writer` hook for streaming: `ParquetWriter` calls `flush()` after each
+ * row group and `finish()` after the footer (its own `fileWriter` uses the same hooks to
+ * write a file in pieces). Both move the buffered bytes out and reset `index`, so the buffer
+ * is reused; `offset` keeps counting the whole file, so the footer's offsets stay right.
+ */
+class ChunkWriter extends ByteWriter {
+  out: Uint8Array[] = [];
+  flush(): void {
+    if (!this.index) return;
+    this.out.push(this.getBytes().slice());
+    this.index = 0;
+  }
+  override finish(): void {
+    this.flush();
+  }
+  /** The bytes moved out since the last call. */
+  take(): Uint8Array[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}
+
+/**
+ * A Parquet writer for an export table: each batch becomes one or more row groups, handed
+ * out as soon as they are written (only the current batch is converted at a time).
  */
 export function parquetTableWriter(
   columns: ExportColumn[],
   opts: ParquetTableOptions = {},
 ): TableWriter {
-  const writer = new ByteWriter(1 << 20);
+  const writer = new ChunkWriter(1 << 20);
   const schema: SchemaElement[] = [
     { name: "root", num_children: columns.length },
     ...columns.map(schemaElement),
@@ -255,7 +300,7 @@ export function parquetTableWriter(
   });
   const rowGroupSize = opts.rowGroupSize ?? 100_000;
   let rows = 0;
-  let done: Uint8Array | null = null;
+  let done = false;
   return {
     contentType: PARQUET_TYPE,
     extension: "parquet",
@@ -264,7 +309,7 @@ export function parquetTableWriter(
     },
     write(batch: TableBatch) {
       if (done) throw new Error("parquet writer is finished");
-      if (!batch.rows) return;
+      if (!batch.rows) return [];
       const columnData = columns.map((c) => {
         const data = batch.cols[c.name];
         if (!data || data.length < batch.rows) {
@@ -284,14 +329,14 @@ export function parquetTableWriter(
       const r = pq.write({ columnData, rowGroupSize });
       if (r) throw new Error("parquet writer went asynchronous");
       rows += batch.rows;
+      return writer.take();
     },
     finish() {
-      if (done) return done;
+      if (done) return [];
+      done = true;
       const r = pq.finish();
       if (r) throw new Error("parquet writer went asynchronous");
-      // A copy of exactly the written bytes (the writer's buffer grows by doubling).
-      done = new Uint8Array(writer.getBuffer());
-      return done;
+      return writer.take();
     },
   };
 }

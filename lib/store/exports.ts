@@ -8,10 +8,15 @@
  * that lost its lease (a redelivered message took over after its process died) can neither
  * report progress nor finish the job: there is never a half-written SUCCEEDED.
  *
+ * Files live in the blob store, ref-counted per attempt (owner
+ * {@linkcode exportBlobOwner}): a job's files are the blobs its SUCCEEDED attempt
+ * references; {@linkcode discardExportAttempt} lets an attempt's go.
+ *
  * @module
  */
 import type { BacktestExportRequest } from "../export/backtest.ts";
 import { maskSecrets } from "../log.ts";
+import { abortBlobUploads, releaseBlobs } from "./blobs.ts";
 import { keys } from "./keys.ts";
 import { timeId } from "./raw.ts";
 
@@ -241,4 +246,22 @@ export async function failPendingExportJob(
     } satisfies ExportJob,
   ).commit();
   return res.ok;
+}
+
+/** Blob owner of one attempt of a job: what its stored files are referenced as. */
+export const exportBlobOwner = (jobId: string, attempt: number) => `export_job:${jobId}:${attempt}`;
+
+/**
+ * Lets the blobs of one attempt of a job go: deletes its unfinished uploads and drops its
+ * refs, deleting each blob no other owner references (the same bytes in another export stay).
+ */
+export async function discardExportAttempt(
+  kv: Deno.Kv,
+  jobId: string,
+  attempt: number,
+): Promise<{ aborted: number; released: number; deleted: number }> {
+  const owner = exportBlobOwner(jobId, attempt);
+  const aborted = await abortBlobUploads(kv, owner);
+  const r = await releaseBlobs(kv, owner);
+  return { aborted, released: r.released, deleted: r.deleted.length };
 }

@@ -10,7 +10,20 @@
 export const keys = {
   // --- blobs (content-addressed, gzip, chunked) ---
   blob: (hash: string) => ["blob", hash] as const,
+  blobPrefix: () => ["blob"] as const,
   blobChunk: (hash: string, i: number) => ["blob_chunk", hash, i] as const,
+  /** A chunk of a streamed blob, stored under its upload id (the hash comes at the end). */
+  blobPart: (upload: string, i: number) => ["blob_part", upload, i] as const,
+  blobPartPrefix: (upload?: string) =>
+    (upload ? ["blob_part", upload] : ["blob_part"]) as Deno.KvKey,
+  /** An unfinished streamed upload (BlobUpload); gone once its blob's meta is written. */
+  blobUpload: (upload: string) => ["blob_upload", upload] as const,
+  blobUploadPrefix: () => ["blob_upload"] as const,
+  /** An owner's reference to a ref-counted blob, and the same by owner. */
+  blobRef: (hash: string, owner: string) => ["blob_ref", hash, owner] as const,
+  blobRefPrefix: (hash: string) => ["blob_ref", hash] as const,
+  blobRefByOwner: (owner: string, hash: string) => ["blob_ref_by_owner", owner, hash] as const,
+  blobRefByOwnerPrefix: (owner: string) => ["blob_ref_by_owner", owner] as const,
 
   // --- raw payloads as received ---
   raw: (id: string) => ["raw", id] as const,
