@@ -24,6 +24,7 @@ import {
 } from "../lib/sources/krx/parse.ts";
 import { getDay, getDayStatus, listBarDays, listInstruments } from "../lib/store/market.ts";
 import { listRaw } from "../lib/store/raw.ts";
+import { tradingDays } from "./helpers/market.ts";
 import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
 import { IPO_DEALS } from "../sample/ipo_deals.ts";
 import {
@@ -78,20 +79,12 @@ Deno.test("[krx sample] trading days, universe, halted stock, indices", () => {
   assert.ok(m.days.every(isTradingDay));
   assert.ok(m.days.every((d) => !(d in KRX_HOLIDAYS)));
   // Every KRX trading day of the window, none skipped: the weekdays minus the listed
-  // closures (2021–2026; more than 60 of them fall on weekdays in the window).
-  const weekdays: string[] = [];
-  for (
-    let t = Date.parse(`${KRX_SAMPLE_FROM}T00:00:00Z`);
-    t <= Date.parse(`${SAMPLE_AS_OF}T00:00:00Z`);
-    t += 86400_000
-  ) {
-    const d = new Date(t);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) weekdays.push(d.toISOString().slice(0, 10));
-  }
-  const closures = weekdays.filter((d) => d in KRX_HOLIDAYS);
-  assert.ok(closures.length > 60, `${closures.length} weekday closures in the window`);
-  assert.equal(m.days.length, weekdays.length - closures.length, `${m.days.length} days`);
-  assert.deepEqual(m.days, weekdays.filter((d) => !(d in KRX_HOLIDAYS)));
+  // closures (2021–2026; more than 60 of them fall in the window, all on weekdays).
+  const closures = Object.keys(KRX_HOLIDAYS).filter((d) =>
+    d >= KRX_SAMPLE_FROM && d <= SAMPLE_AS_OF
+  );
+  assert.ok(closures.length > 60, `${closures.length} closures in the window`);
+  assert.deepEqual(m.days, tradingDays(KRX_SAMPLE_FROM, SAMPLE_AS_OF), `${m.days.length} days`);
 
   const byCode = new Map(m.instruments.map((i) => [i.code, i]));
   const dart = buildSampleDataset({ ipoDeals: true });
