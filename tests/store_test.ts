@@ -441,6 +441,40 @@ Deno.test("[store] epoch poll: a write elsewhere (epoch bump) is seen with one r
     }
   }));
 
+Deno.test("[store] epoch poll, lazy: one read per max age, shared by concurrent callers", () =>
+  withKv(async (kv) => {
+    let t = 0, changes = 0, reads = 0;
+    // counts kv.get calls (Deno.Kv's methods need their own receiver)
+    const counted = new Proxy(kv, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop);
+        if (prop === "get") {
+          return (...a: Parameters<Deno.Kv["get"]>) => (reads++, target.get(...a));
+        }
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const poll = new EpochPoll(counted, keys.marketEpoch(), undefined, () => changes++, () => t);
+    assert.equal(poll.seen, false);
+    await Promise.all([poll.fresh(1000), poll.fresh(1000), poll.fresh(1000)]);
+    assert.equal(reads, 1, "concurrent callers share one read");
+    assert.equal(poll.seen, true);
+    await kv.atomic().sum(keys.marketEpoch(), 1n).commit(); // another process writes
+    t = 999;
+    await poll.fresh(1000);
+    assert.deepEqual([reads, changes], [1, 0], "a read younger than the max age is trusted");
+    t = 1000;
+    await poll.fresh(1000);
+    assert.deepEqual([reads, changes], [2, 1], "then read again, and the move is seen");
+    poll.reset();
+    assert.equal(poll.seen, false);
+    await poll.fresh(1000);
+    assert.equal(reads, 3, "reset forgets the last read");
+    await poll.fresh(0);
+    assert.equal(reads, 4, "max age 0 reads every time");
+    assert.equal(changes, 1);
+  }));
+
 Deno.test("[store] snapshot cache drops entries when the epoch moves (other writers)", () =>
   withKv(async (kv) => {
     await putCompanySnapshot(kv, snap("00000001", "2026-11-01T00:00:00.000Z"));

@@ -3,15 +3,22 @@
  * readers in other processes or isolates see it change with one cheap `kv.get`. Used
  * instead of `kv.watch`, which on a local sqlite KV was measured to keep a core busy.
  *
+ * Two ways to use it: with `pollMs`, a timer reads the key in the background (for caches
+ * whose hot path answers synchronously and must not wait: snapshots, the IPO pipeline);
+ * without, the reader calls {@linkcode EpochPoll.fresh} before it trusts its cache, which
+ * reads the key at most once per `maxAgeMs` (the market cache: no timer at all).
+ *
  * @module
  */
 
-/** Polls `key`'s versionstamp every `pollMs` and calls `onChange` when it moves. */
+/** Polls `key`'s versionstamp (by timer, or lazily) and calls `onChange` when it moves. */
 export class EpochPoll {
   /** The last versionstamp seen (null for a missing key). */
   epoch: string | null = null;
   /** Whether `epoch` was read: a missing key (null) must still count as a value seen. */
   #seen = false;
+  #checkedAt = -Infinity;
+  #reading: Promise<void> | null = null;
   #timer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -19,11 +26,17 @@ export class EpochPoll {
     private key: Deno.KvKey,
     pollMs: number | undefined,
     private onChange: () => void,
+    private now: () => number = Date.now,
   ) {
     if (pollMs) {
       this.#timer = setInterval(() => this.check(), pollMs);
       Deno.unrefTimer(this.#timer as unknown as number);
     }
+  }
+
+  /** Whether an epoch was read since construction or the last {@linkcode reset}. */
+  get seen(): boolean {
+    return this.#seen;
   }
 
   /** Reads the key once; a moved versionstamp calls `onChange`. Never throws. */
@@ -33,9 +46,25 @@ export class EpochPoll {
       if (this.#seen && v !== this.epoch) this.onChange();
       this.epoch = v;
       this.#seen = true;
+      this.#checkedAt = this.now();
     } catch {
-      // KV closed or unreachable: the caller's TTL still bounds staleness
+      // KV closed or unreachable: the next fresh() reads again
     }
+  }
+
+  /**
+   * Lazy mode: reads the key unless it was read within `maxAgeMs` (0: always); callers at
+   * the same time share one read. Never throws.
+   */
+  fresh(maxAgeMs: number): Promise<void> {
+    if (this.#seen && this.now() - this.#checkedAt < maxAgeMs) return Promise.resolve();
+    return this.#reading ??= this.check().finally(() => this.#reading = null);
+  }
+
+  /** Forgets the last read: the next {@linkcode fresh} reads the key again. */
+  reset(): void {
+    this.#seen = false;
+    this.#checkedAt = -Infinity;
   }
 
   /** Records an epoch read elsewhere (e.g. together with the data it versions). */

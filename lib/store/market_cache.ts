@@ -6,8 +6,9 @@
  *
  * Every entry is dropped when the market epoch moves: each write to the market store bumps
  * it (`bumpMarketEpoch`), and the cache re-reads its versionstamp (one `kv.get`) at most
- * every `ttlMs` — so writers in other processes or isolates are seen within `ttlMs`. No
- * timer is kept, so a cache needs no closing.
+ * every `ttlMs` — so writers in other processes or isolates are seen within `ttlMs`. That
+ * is `EpochPoll` (lib/store/epoch.ts) in its lazy mode, the same mechanism the snapshot and
+ * IPO caches run on a timer; no timer is kept here, so a cache needs no closing.
  *
  * @module
  */
@@ -23,6 +24,7 @@ import {
   NO_PERFORMANCE,
   sinceOffer,
 } from "../market/summary.ts";
+import { EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
 import {
   getBars,
@@ -118,30 +120,22 @@ export interface MarketCacheOptions {
 /** The cache of one KV. */
 export class MarketCache {
   #entries = new Map<string, Promise<unknown>>();
-  #epoch: string | null = null;
-  #checkedAt = -Infinity;
-  #checking: Promise<void> | null = null;
+  /** The market epoch, read lazily (no timer): at most once per `ttlMs`. */
+  #poll: EpochPoll;
 
-  constructor(private kv: Deno.Kv, private opts: MarketCacheOptions = {}) {}
-
-  #now(): number {
-    return this.opts.now?.() ?? Date.now();
+  constructor(private kv: Deno.Kv, private opts: MarketCacheOptions = {}) {
+    this.#poll = new EpochPoll(
+      kv,
+      keys.marketEpoch(),
+      undefined,
+      () => this.#entries.clear(),
+      opts.now,
+    );
   }
 
   /** Re-reads the epoch when the last read is older than the TTL; a move empties the cache. */
   #fresh(): Promise<void> {
-    if (this.#now() - this.#checkedAt < (this.opts.ttlMs ?? 1_000)) return Promise.resolve();
-    this.#checking ??= (async () => {
-      try {
-        const v = (await this.kv.get(keys.marketEpoch())).versionstamp;
-        if (v !== this.#epoch) this.#entries.clear();
-        this.#epoch = v;
-        this.#checkedAt = this.#now();
-      } finally {
-        this.#checking = null;
-      }
-    })();
-    return this.#checking;
+    return this.#poll.fresh(this.opts.ttlMs ?? 1_000);
   }
 
   /** Memoizes `load` under `key` until the epoch moves. A failed load is not kept. */
@@ -161,7 +155,7 @@ export class MarketCache {
   /** The market epoch's versionstamp (null before the first market write). */
   async epoch(): Promise<string | null> {
     await this.#fresh();
-    return this.#epoch;
+    return this.#poll.epoch;
   }
 
   /**
@@ -170,16 +164,14 @@ export class MarketCache {
    * re-read in the background, as {@linkcode epoch} would.
    */
   peekEpoch(): string | null | undefined {
-    if (this.#now() - this.#checkedAt >= (this.opts.ttlMs ?? 1_000)) {
-      this.#fresh().catch(() => {});
-    }
-    return this.#checkedAt === -Infinity ? undefined : this.#epoch;
+    this.#fresh();
+    return this.#poll.seen ? this.#poll.epoch : undefined;
   }
 
   /** Drops every entry (the next read also re-checks the epoch). */
   invalidate(): void {
     this.#entries.clear();
-    this.#checkedAt = -Infinity;
+    this.#poll.reset();
   }
 
   /** The latest stored trading day, or null before any bar was stored. */
