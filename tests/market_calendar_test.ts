@@ -5,6 +5,7 @@ import type { JobMessage } from "../lib/jobs/messages.ts";
 import type { JobsContext, JobsDart } from "../lib/jobs/runtime.ts";
 import {
   floorToTick,
+  isFirstTradingDayOfYear,
   isTradingDay,
   KRX_HOLIDAYS,
   onGrid,
@@ -54,6 +55,23 @@ Deno.test("weekends and 2026 holidays are 휴장; special days shift", () => {
   // First trading day: opens at 10:00.
   assert.equal(sessionAt(kst("2026-01-02T09:30:00")).code, "pre_open");
   assert.equal(sessionAt(kst("2026-01-02T10:00:00")).code, "regular");
+  // 개장일 is derived from the calendar: 2022-01-03 (Jan 1–2 weekend), 2027-01-04 (Jan 1
+  // holiday, then a weekend); the next trading day opens at 09:00 again.
+  for (
+    const d of ["2021-01-04", "2022-01-03", "2023-01-02", "2024-01-02", "2025-01-02", "2027-01-04"]
+  ) {
+    assert.equal(isFirstTradingDayOfYear(d), true, d);
+    assert.equal(sessionAt(kst(`${d}T09:30:00`)).code, "pre_open", d);
+  }
+  assert.equal(isFirstTradingDayOfYear("2022-01-04"), false);
+  assert.equal(sessionAt(kst("2022-01-04T09:30:00")).code, "regular");
+  assert.equal(isFirstTradingDayOfYear("2026-01-01"), false, "a holiday is no 개장일");
+  // 수능 2021–2025: the third Thursday of November, sessions an hour late.
+  for (const d of ["2021-11-18", "2022-11-17", "2023-11-16", "2024-11-14", "2025-11-13"]) {
+    assert.equal(sessionAt(kst(`${d}T09:30:00`)).code, "pre_open", d);
+    assert.equal(sessionAt(kst(`${d}T16:25:00`)).code, "closing_auction", d);
+  }
+  assert.equal(sessionAt(kst("2024-11-15T09:30:00")).code, "regular");
   // Before the after-market started (2026-09-14) 시간외 ended at 18:00.
   assert.equal(sessionAt(kst("2026-09-10T18:30:00")).code, "closed");
   assert.equal(sessionAt(kst("2026-09-15T18:30:00")).code, "after_hours");

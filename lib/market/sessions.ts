@@ -174,10 +174,33 @@ export const KRX_HOLIDAYS: Readonly<Record<string, string>> = {
   "2027-01-01": "신정",
 };
 
-/** Days whose sessions all shift one hour later (CSAT). */
-const LATE_DAYS: ReadonlySet<string> = new Set(["2026-11-19"]);
-/** First trading days of a year: only the open shifts to 10:00. */
-const LATE_OPEN_DAYS: ReadonlySet<string> = new Set(["2026-01-02", "2027-01-04"]);
+/**
+ * Days whose sessions all shift one hour later: 대학수학능력시험 (CSAT) days, the third
+ * Thursday of November in these years.
+ */
+const LATE_DAYS: ReadonlySet<string> = new Set([
+  "2021-11-18",
+  "2022-11-17",
+  "2023-11-16",
+  "2024-11-14",
+  "2025-11-13",
+  "2026-11-19",
+]);
+
+/**
+ * True on a year's first trading day (개장일), when only the open shifts to 10:00: the first
+ * day of the year that {@linkcode isTradingDay} accepts.
+ */
+export function isFirstTradingDayOfYear(date: string): boolean {
+  if (!isTradingDay(date)) return false;
+  for (let d = `${date.slice(0, 4)}-01-01`; d < date;) {
+    if (isTradingDay(d)) return false;
+    const t = new Date(`${d}T00:00:00Z`);
+    t.setUTCDate(t.getUTCDate() + 1);
+    d = t.toISOString().slice(0, 10);
+  }
+  return true;
+}
 
 const KST_OFFSET_MS = 9 * 3600_000;
 
@@ -219,7 +242,7 @@ export function sessionAt(at: Date = new Date()): SessionState {
     return s;
   }
   const shift = LATE_DAYS.has(date) ? 60 : 0;
-  const openShift = LATE_DAYS.has(date) || LATE_OPEN_DAYS.has(date) ? 60 : 0;
+  const openShift = LATE_DAYS.has(date) || isFirstTradingDayOfYear(date) ? 60 : 0;
   if (minutes < hm(8, 30) + openShift) return mk("closed");
   if (minutes < hm(9, 0) + openShift) return mk("pre_open");
   if (minutes < hm(15, 20) + shift) return mk("regular");
