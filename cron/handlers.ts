@@ -9,6 +9,7 @@ import { syncCorpMaster } from "../lib/etl/dart_collect.ts";
 import { kstYmd } from "../lib/etl/company.ts";
 import type { Disclosure } from "../lib/etl/schemas.ts";
 import { mergeCounting, normalizeRows } from "../lib/jobs/backfill.ts";
+import { sweepExports } from "../lib/jobs/backtest_export.ts";
 import { checkSource } from "../lib/jobs/health.ts";
 import { type NewJob, shortHash } from "../lib/jobs/messages.ts";
 import {
@@ -209,6 +210,26 @@ export async function sourceHealthJob(ctx: JobsContext, scope: RunScope): Promis
   }
 }
 
+/**
+ * The daily export sweep (04:00 KST): lets go the uploads, blob refs and `.partial-*`
+ * directories of export attempts whose worker died and whose message never came back
+ * (older than 6 h), and finishes deletes that crashed midway. KV (and EXPORT_DIR) only, so
+ * it runs in sample and live mode. The run's detail says what it removed.
+ */
+export async function exportsSweepJob(ctx: JobsContext, scope: RunScope): Promise<void> {
+  const r = await sweepExports(ctx.kv, { now: ctx.now() });
+  scope.counts.fetched += r.attempts + r.jobs;
+  scope.counts.changed += r.attempts + r.dirs + r.jobs;
+  Object.assign(scope.detail, {
+    attempts: r.attempts,
+    uploads_aborted: r.aborted,
+    refs_released: r.released,
+    blobs_deleted: r.deleted,
+    dirs_removed: r.dirs,
+    deletes_finished: r.jobs,
+  });
+}
+
 type Body = (ctx: JobsContext, scope: RunScope) => Promise<void>;
 
 const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
@@ -217,6 +238,7 @@ const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
   dart_financials_weekly: { source: "dart", body: dartFinancialsWeekly },
   dart_corp_master: { source: "dart", body: dartCorpMaster },
   source_health: { source: "all", body: sourceHealthJob },
+  exports_sweep: { source: "kv", body: exportsSweepJob },
   kind_ipo: { source: "kind" },
   krx_daily: { source: "krx" },
 };

@@ -20,7 +20,8 @@ export type JobName =
   | "kind_ipo_early"
   | "kind_ipo_late"
   | "krx_daily"
-  | "source_health";
+  | "source_health"
+  | "exports_sweep";
 
 /** What a schedule runs (several schedules may share a handler). */
 export type HandlerName =
@@ -30,7 +31,8 @@ export type HandlerName =
   | "dart_corp_master"
   | "kind_ipo"
   | "krx_daily"
-  | "source_health";
+  | "source_health"
+  | "exports_sweep";
 
 export interface Schedule {
   name: JobName;
@@ -39,7 +41,7 @@ export interface Schedule {
   cron: string;
   /** The schedule in KST words, for the ops page. */
   kst: string;
-  /** Source the job reads ("dart", "kind", "krx"). */
+  /** Source the job reads ("dart", "kind", "krx"; "kv" for housekeeping of the store). */
   source: string;
   /** When true for a fire time, the fire does nothing (another schedule covers it). */
   skip?: (at: Date) => boolean;
@@ -127,6 +129,13 @@ export const SCHEDULES: readonly Schedule[] = [
     cron: "*/10 * * * *",
     kst: "10분마다 (소스 상태 점검)",
     source: "all",
+  },
+  {
+    name: "exports_sweep",
+    handler: "exports_sweep",
+    cron: "0 19 * * *",
+    kst: "매일 04:00 (중단된 내보내기 잔여물 정리)",
+    source: "kv",
   },
 ];
 

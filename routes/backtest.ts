@@ -2,8 +2,9 @@
  * Backtest exports: `POST /api/v1/backtest/exports` creates a job (202, run on the KV
  * queue), `GET …/exports` lists jobs, `GET …/{job_id}` reports status and progress,
  * `GET …/{job_id}/manifest` the files with row counts, sizes and SHA-256, and
- * `GET …/{job_id}/files/{name}` downloads a file, streamed from the blob store. The
- * `/exports` page creates exports with a plain form POST and lists them.
+ * `GET …/{job_id}/files/{name}` downloads a file, streamed from the blob store, and
+ * `DELETE …/{job_id}` (admin) deletes an export with its files. The `/exports` page creates
+ * exports with a plain form POST and lists them.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import {
   unknownIndexCodes,
 } from "../lib/export/backtest.ts";
 import { toKstDate } from "../lib/format.ts";
+import { deleteBacktestExport } from "../lib/jobs/backtest_export.ts";
 import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
 import { getBlobStream } from "../lib/store/blobs.ts";
@@ -34,6 +36,7 @@ import {
   listExportJobs,
 } from "../lib/store/exports.ts";
 import { latestBarDay, listIndices } from "../lib/store/market.ts";
+import { requireAdmin } from "./dart_api.ts";
 import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -219,6 +222,25 @@ const fileRoute = createRoute({
   },
 });
 
+const deleteRoute = createRoute({
+  method: "delete",
+  path: `${BASE}/{job_id}`,
+  summary: "Delete a backtest export (admin)",
+  description:
+    "Deletes the job, its stored files (a file whose bytes another export shares stays for that one) and its directory under EXPORT_DIR. A job still PENDING or RUNNING under a live worker is a 409. Needs `Authorization: Bearer $ADMIN_TOKEN`.",
+  security: [{ bearer: [] }],
+  request: { params: z.object({ job_id: JobIdParam }) },
+  responses: {
+    204: { description: "Deleted" },
+    400: { description: "Invalid job id", content: problemContent },
+    401: { description: "No admin token", content: problemContent },
+    403: { description: "Wrong token, or admin routes disabled", content: problemContent },
+    404: { description: "Unknown job", content: problemContent },
+    409: { description: "A worker is building the export", content: problemContent },
+    429: { description: "Rate limited", content: problemContent },
+  },
+});
+
 // ---------------------------------------------------------------------------------------
 // Handlers
 // ---------------------------------------------------------------------------------------
@@ -348,7 +370,8 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
 
   const load = async (c: Context, id: string) => {
     const job = await getExportJob(deps.kv, id);
-    return job
+    // A job whose delete started (and crashed midway) is gone already.
+    return job && !job.deleting_at
       ? { job }
       : { error: problem(404, `No backtest export ${id}`, { instance: c.req.path }) };
   };
@@ -408,6 +431,30 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
         ["content-disposition", `attachment; filename="${download}"`],
       ],
     });
+  });
+
+  app.openAPIRegistry.registerPath(deleteRoute);
+  const admin = requireAdmin(deps);
+  app.use(`${BASE}/:job_id`, async (c, next) => {
+    if (c.req.method !== "DELETE") return await next();
+    return await admin(c, next);
+  });
+  app.delete(`${BASE}/:job_id`, async (c) => {
+    const p = deleteRoute.request.params.safeParse(c.req.param());
+    if (!p.success) return zodProblem(p.error, c.req.path);
+    const id = p.data.job_id;
+    const r = await deleteBacktestExport(deps.kv, id, { exportDir: deps.config.EXPORT_DIR });
+    if (r.outcome === "missing") {
+      return problem(404, `No backtest export ${id}`, { instance: c.req.path });
+    }
+    if (r.outcome === "running") {
+      return problem(
+        409,
+        `Backtest export ${id} is ${r.job.status} and a worker holds it; delete it once it has finished.`,
+        { instance: c.req.path },
+      );
+    }
+    return c.body(null, 204);
   });
 
   // --- the page ---

@@ -4,7 +4,7 @@
  * the queued job → SUCCEEDED; the files read back by an independent reader (DuckDB) match
  * what the market API serves (row counts, column types, Σ close, null opens); manifest
  * SHA-256 = the downloaded bytes; CSV round-trip; EXPORT_DIR; bad input; failures; redelivery;
- * the /exports page.
+ * the /exports page; deleting an export (admin) and the sweep of dead workers' leftovers.
  */
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -14,7 +14,11 @@ import { loadConfig } from "../config.ts";
 import { csvField, csvTableWriter } from "../lib/export/csv.ts";
 import { parquetTableWriter, tableBytes } from "../lib/export/parquet.ts";
 import { addYears, issueDay } from "../lib/export/backtest.ts";
-import { runBacktestExport } from "../lib/jobs/backtest_export.ts";
+import {
+  deleteBacktestExport,
+  runBacktestExport,
+  sweepExports,
+} from "../lib/jobs/backtest_export.ts";
 import type { BacktestExportMsg } from "../lib/jobs/messages.ts";
 import {
   handleMessage,
@@ -39,12 +43,20 @@ import {
   putBlobStream,
   sha256Hex,
 } from "../lib/store/blobs.ts";
-import { exportBlobOwner, type ExportJob, getExportJob } from "../lib/store/exports.ts";
+import {
+  exportBlobOwner,
+  type ExportJob,
+  getExportJob,
+  listExportJobs,
+  markExportDeleting,
+} from "../lib/store/exports.ts";
 import { keys } from "../lib/store/keys.ts";
 import { putBars, putIndexBars, putInstruments } from "../lib/store/market.ts";
 import { addIssues } from "../lib/store/quality.ts";
 import { SnapshotCache } from "../lib/store/snapshots.ts";
+import { getRun } from "../lib/store/runs.ts";
 import { createApp } from "../routes/app.ts";
+import { runScheduled } from "../cron/handlers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -198,7 +210,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(opts: { jobs?: boolean } = {}): Promise<Rig> {
+async function rig(opts: { jobs?: boolean; adminToken?: string } = {}): Promise<Rig> {
   const kv = await Deno.openKv(":memory:");
   await loadMarket(kv);
   const exportDir = await Deno.makeTempDir({ prefix: "kdesk-export-test-" });
@@ -206,6 +218,7 @@ async function rig(opts: { jobs?: boolean } = {}): Promise<Rig> {
     KDESK_KV_PATH: ":memory:",
     KDESK_SAMPLE: "off",
     EXPORT_DIR: exportDir,
+    ...(opts.adminToken ? { ADMIN_TOKEN: opts.adminToken } : {}),
   });
   const ctx: JobsContext = {
     kv,
@@ -1221,4 +1234,407 @@ Deno.test("[backtest] writers: Parquet nulls and types per column, CSV quoting, 
     issueDay({ subject: "stk_bydd_trd", created_at: "2024-03-01T16:00:00Z" }),
     "2024-03-02",
   );
+});
+
+// ---------------------------------------------------------------------------------------
+// Deleting an export, and the sweep of what dead workers left
+// ---------------------------------------------------------------------------------------
+
+const TOKEN = "export-admin-token-0123456789";
+
+const del = (app: Hono, id: string, token: string | null = TOKEN) =>
+  app.request(`${BASE}/${id}`, {
+    method: "DELETE",
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+
+Deno.test("[backtest] DELETE an export (admin): 204, its files 404, its own blobs and directory gone, shared bytes stay", async () => {
+  const t = await rig({ adminToken: TOKEN });
+  try {
+    // CSV files carry no job id: `two` shares every file's bytes with `one` but the benchmark
+    // (two indices).
+    const req = {
+      market_code: "KOSPI",
+      index_codes: ["KOSPI"],
+      date_from: FROM,
+      date_to: TO,
+      output_format: "csv",
+    };
+    const { job_id: one } = await json(await post(t.app, req), 202);
+    await runBacktestExport(t.ctx, one);
+    const { job_id: two } = await json(
+      await post(t.app, { ...req, index_codes: ["KOSPI", "KOSDAQ"] }),
+      202,
+    );
+    await runBacktestExport(t.ctx, two);
+    const oneJob = (await getExportJob(t.kv, one))!;
+    const twoJob = (await getExportJob(t.kv, two))!;
+    assert.deepEqual([oneJob.status, twoJob.status], ["SUCCEEDED", "SUCCEEDED"]);
+    const own = twoJob.files.filter((f) => !oneJob.files.some((g) => g.blob === f.blob));
+    assert.deepEqual(own.map((f) => f.name), ["benchmark_index_daily.csv"]);
+    const before = new Map<string, Uint8Array>();
+    for (const f of oneJob.files) {
+      before.set(f.name, (await download(t.app, `${BASE}/${one}/files/${f.name}`)).bytes);
+    }
+    assert.deepEqual(
+      [...Deno.readDirSync(t.exportDir)].map((e) => e.name).sort(),
+      [one, two].sort(),
+    );
+
+    // The admin guard: no token 401, a wrong one 403; nothing is touched.
+    const noAuth = await json(await del(t.app, two, null), 401, "application/problem+json");
+    assert.match(noAuth.detail, /Admin token required/);
+    await json(await del(t.app, two, "wrong-token"), 403, "application/problem+json");
+    assert.equal((await getExportJob(t.kv, two))!.status, "SUCCEEDED");
+    assert.equal((await getExportJob(t.kv, two))!.deleting_at, undefined);
+
+    const res = await del(t.app, two);
+    assert.equal(res.status, 204);
+    assert.equal(await res.text(), "");
+    assert.equal(await getExportJob(t.kv, two), null, "the record is gone");
+    await json(await t.app.request(`${BASE}/${two}`), 404, "application/problem+json");
+    await json(await t.app.request(`${BASE}/${two}/manifest`), 404, "application/problem+json");
+    for (const f of twoJob.files) {
+      await json(
+        await t.app.request(`${BASE}/${two}/files/${f.name}`),
+        404,
+        "application/problem+json",
+      );
+    }
+    assert.ok(!(await listExportJobs(t.kv)).some((j) => j.job_id === two));
+    for (const f of own) assert.equal(await getBlobMeta(t.kv, f.blob), null, `${f.name} is gone`);
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(two, 1)), []);
+    for (const f of oneJob.files) {
+      assert.deepEqual(await listBlobRefs(t.kv, f.blob), [exportBlobOwner(one, 1)]);
+      const { bytes } = await download(t.app, `${BASE}/${one}/files/${f.name}`);
+      assert.deepEqual(bytes, before.get(f.name), `${f.name} of the other export is intact`);
+    }
+    const state = await blobState(t.kv);
+    assert.deepEqual(state.hashes, oneJob.files.map((f) => f.blob).sort());
+    assert.deepEqual([state.uploads, state.orphanParts], [[], []]);
+    assert.deepEqual([...Deno.readDirSync(t.exportDir)].map((e) => e.name), [one]);
+
+    // Again: 404. Unknown: 404. Not a job id: 400.
+    await json(await del(t.app, two), 404, "application/problem+json");
+    await json(await del(t.app, "17640000000000000a1b2c3"), 404, "application/problem+json");
+    await json(await del(t.app, "nope"), 400, "application/problem+json");
+
+    // Under a live worker: a fresh PENDING job, then a fresh RUNNING one, are 409s; once its
+    // lease has expired (the worker died) the job can go.
+    const { job_id: busy } = await json(await post(t.app, req), 202);
+    const p409 = await json(await del(t.app, busy), 409, "application/problem+json");
+    assert.match(p409.detail, /PENDING/);
+    const pending = (await getExportJob(t.kv, busy))!;
+    const running: ExportJob = {
+      ...pending,
+      status: "RUNNING",
+      attempts: 1,
+      updated_at: new Date().toISOString(),
+    };
+    await t.kv.set(keys.exportJob(busy), running);
+    const r409 = await json(await del(t.app, busy), 409, "application/problem+json");
+    assert.match(r409.detail, /RUNNING/);
+    assert.deepEqual(await getExportJob(t.kv, busy), running, "untouched");
+    await t.kv.set(keys.exportJob(busy), {
+      ...running,
+      updated_at: new Date(Date.now() - 120_000).toISOString(),
+    });
+    assert.equal((await del(t.app, busy)).status, 204);
+    assert.equal(await getExportJob(t.kv, busy), null);
+    // The queue's redelivery of its message finds nothing to do.
+    assert.equal(await handleMessage(t.ctx, message(busy)), "done");
+    assert.equal(await getExportJob(t.kv, busy), null);
+
+    const doc: Json = await (await t.app.request("/api/openapi.json")).json();
+    const op = doc.paths[`${BASE}/{job_id}`].delete;
+    assert.ok(op, "DELETE is documented");
+    assert.deepEqual(op.security, [{ bearer: [] }]);
+    for (const code of ["204", "401", "403", "404", "409"]) assert.ok(op.responses[code], code);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[backtest] DELETE is disabled (403) when ADMIN_TOKEN is unset", async () => {
+  const t = await rig();
+  try {
+    const { job_id: id } = await json(
+      await post(t.app, { market_code: "KONEX", date_from: FROM, date_to: TO }),
+      202,
+    );
+    await runBacktestExport(t.ctx, id);
+    const p = await json(await del(t.app, id), 403, "application/problem+json");
+    assert.match(p.detail, /disabled/);
+    assert.equal((await getExportJob(t.kv, id))!.status, "SUCCEEDED");
+  } finally {
+    await t.close();
+  }
+});
+
+/** `kv` where the `n`-th atomic that drops a blob ref throws (the process dies there). */
+function crashingAtRefRelease(kv: Deno.Kv, n: number): Deno.Kv {
+  let seen = 0;
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop !== "atomic") {
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      return () => {
+        const op = target.atomic();
+        const remove = op.delete.bind(op);
+        const commit = op.commit.bind(op);
+        let drops = false;
+        op.delete = (key) => {
+          if (key[0] === "blob_ref") drops = true;
+          return remove(key);
+        };
+        op.commit = async () => {
+          if (drops && ++seen === n) throw new Error("simulated crash");
+          return await commit();
+        };
+        return op;
+      };
+    },
+  });
+}
+
+Deno.test("[backtest] a delete that crashed midway reads as gone and a retry completes it", async () => {
+  const t = await rig({ adminToken: TOKEN });
+  try {
+    const before = await blobState(t.kv);
+    const { job_id: id } = await json(
+      await post(t.app, {
+        market_code: "KOSPI",
+        index_codes: ["KOSPI"],
+        date_from: FROM,
+        date_to: TO,
+      }),
+      202,
+    );
+    await runBacktestExport(t.ctx, id);
+    const job = (await getExportJob(t.kv, id))!;
+    assert.equal(job.files.length, 3);
+
+    // The process dies after releasing the first file's blob.
+    await assert.rejects(
+      deleteBacktestExport(crashingAtRefRelease(t.kv, 2), id),
+      /simulated crash/,
+    );
+    const half = (await getExportJob(t.kv, id))!;
+    assert.ok(half.deleting_at, "marked deleting");
+    const present = [];
+    for (const f of job.files) if (await getBlobMeta(t.kv, f.blob)) present.push(f.name);
+    assert.equal(present.length, 2, "one blob went, two are left");
+    assert.ok(Deno.statSync(`${t.exportDir}/${id}`).isDirectory, "the directory is still there");
+    // Half deleted reads as gone, and no redelivery builds it again.
+    await json(await t.app.request(`${BASE}/${id}`), 404, "application/problem+json");
+    assert.ok(!(await listExportJobs(t.kv)).some((j) => j.job_id === id));
+    assert.equal(await handleMessage(t.ctx, message(id)), "done");
+    assert.equal((await getExportJob(t.kv, id))!.attempts, 1, "not claimed again");
+
+    // The retry finishes it.
+    assert.equal((await del(t.app, id)).status, 204);
+    assert.equal(await getExportJob(t.kv, id), null);
+    assert.deepEqual(await blobState(t.kv), before, "no blob of it is left");
+    assert.deepEqual(await listOwnedBlobs(t.kv, exportBlobOwner(id, 1)), []);
+    assert.deepEqual([...Deno.readDirSync(t.exportDir)], [], "nor its directory");
+
+    // A worker died (stale lease) and the delete crashed right after marking the record:
+    // the redelivered message does not rebuild it, and the retry deletes it.
+    const { job_id: stale } = await json(
+      await post(t.app, { market_code: "KONEX", date_from: FROM, date_to: TO }),
+      202,
+    );
+    await t.kv.set(
+      keys.exportJob(stale),
+      {
+        ...(await getExportJob(t.kv, stale))!,
+        status: "RUNNING",
+        attempts: 1,
+        updated_at: new Date(Date.now() - 120_000).toISOString(),
+      } satisfies ExportJob,
+    );
+    assert.equal((await markExportDeleting(t.kv, stale)).outcome, "marked");
+    await runBacktestExport(t.ctx, stale);
+    const unclaimed = (await getExportJob(t.kv, stale))!;
+    assert.deepEqual([unclaimed.status, unclaimed.attempts], ["RUNNING", 1], "not claimed");
+    assert.deepEqual(await blobState(t.kv), before, "nothing built");
+    assert.equal((await del(t.app, stale)).status, 204);
+    assert.equal(await getExportJob(t.kv, stale), null);
+  } finally {
+    await t.close();
+  }
+});
+
+/** Backdates an owner's refs (what their age is judged by) to `at`. */
+async function backdateRefs(kv: Deno.Kv, owner: string, at: string): Promise<void> {
+  for (const hash of await listOwnedBlobs(kv, owner)) {
+    await kv.set(keys.blobRef(hash, owner), at);
+    await kv.set(keys.blobRefByOwner(owner, hash), at);
+  }
+}
+
+/** An unfinished upload of `owner` started at `at`, with one part. */
+async function strayUpload(kv: Deno.Kv, id: string, owner: string, at: string): Promise<void> {
+  await kv.set(keys.blobUpload(id), { owner, content_type: "text/csv", started_at: at });
+  await kv.set(keys.blobPart(id, 0), new Uint8Array(100));
+}
+
+async function partialDir(dir: string, id: string, attempt: number, at: Date): Promise<string> {
+  const path = `${dir}/${id}.partial-${attempt}`;
+  await Deno.mkdir(path);
+  await Deno.writeTextFile(`${path}/instruments.csv`, "half");
+  await Deno.utime(path, at, at);
+  return path;
+}
+
+Deno.test("[backtest] the sweep lets go a dead attempt's upload, refs and directory past the grace period, and nothing live", async () => {
+  const t = await rig();
+  try {
+    const req = {
+      market_code: "KOSPI",
+      index_codes: ["KOSPI"],
+      date_from: FROM,
+      date_to: TO,
+      output_format: "csv",
+    };
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+    const enc = new TextEncoder();
+
+    // A finished export: its files stay.
+    const { job_id: done } = await json(await post(t.app, req), 202);
+    await runBacktestExport(t.ctx, done);
+    const doneJob = (await getExportJob(t.kv, done))!;
+    const sharedFile = doneJob.files[0];
+    const sharedBytes = (await getBlob(t.kv, sharedFile.blob))!;
+
+    // A job whose attempt 1 died 7 h ago (a blob of its own, the same bytes as `done`'s
+    // first file, an unfinished upload, a temporary directory) and whose attempt 2 runs.
+    const { job_id: dead } = await json(await post(t.app, req), 202);
+    const deadOwner = exportBlobOwner(dead, 1);
+    const own = await putBlobStream(
+      t.kv,
+      ReadableStream.from([enc.encode("attempt 1's own file")]),
+      "text/csv",
+      { owner: deadOwner },
+    );
+    await putBlobStream(t.kv, ReadableStream.from([sharedBytes]), "text/csv", {
+      owner: deadOwner,
+    });
+    await backdateRefs(t.kv, deadOwner, hoursAgo(7).toISOString());
+    await strayUpload(t.kv, "d".repeat(32), deadOwner, hoursAgo(7).toISOString());
+    const deadDir = await partialDir(t.exportDir, dead, 1, hoursAgo(7));
+
+    // The running attempt 2 of the same job (a fresh lease), with an 8-hour-old upload and
+    // directory (a long export): left alone.
+    const deadJob = (await getExportJob(t.kv, dead))!;
+    await t.kv.set(
+      keys.exportJob(dead),
+      {
+        ...deadJob,
+        status: "RUNNING",
+        attempts: 2,
+        started_at: hoursAgo(8).toISOString(),
+        updated_at: new Date().toISOString(),
+      } satisfies ExportJob,
+    );
+    const liveOwner = exportBlobOwner(dead, 2);
+    const live = await putBlobStream(
+      t.kv,
+      ReadableStream.from([enc.encode("attempt 2's file")]),
+      "text/csv",
+      { owner: liveOwner },
+    );
+    await backdateRefs(t.kv, liveOwner, hoursAgo(8).toISOString());
+    await strayUpload(t.kv, "e".repeat(32), liveOwner, hoursAgo(8).toISOString());
+    const liveDir = await partialDir(t.exportDir, dead, 2, hoursAgo(8));
+
+    // A worker that died an hour ago: inside the grace period, it stays.
+    const { job_id: young } = await json(await post(t.app, req), 202);
+    const youngOwner = exportBlobOwner(young, 1);
+    await t.kv.set(
+      keys.exportJob(young),
+      {
+        ...(await getExportJob(t.kv, young))!,
+        status: "RUNNING",
+        attempts: 1,
+        updated_at: hoursAgo(1).toISOString(),
+      } satisfies ExportJob,
+    );
+    const youngBlob = await putBlobStream(
+      t.kv,
+      ReadableStream.from([enc.encode("young file")]),
+      "text/csv",
+      { owner: youngOwner },
+    );
+    await backdateRefs(t.kv, youngOwner, hoursAgo(1).toISOString());
+    await strayUpload(t.kv, "f".repeat(32), youngOwner, hoursAgo(1).toISOString());
+    const youngDir = await partialDir(t.exportDir, young, 1, hoursAgo(1));
+
+    // The scheduled handler, recorded as a run with what it removed.
+    const run = await runScheduled(t.ctx, "exports_sweep", "manual");
+    assert.equal(run.status, "SUCCEEDED");
+    const stored = (await getRun(t.kv, run.id))!;
+    assert.equal(stored.job, "exports_sweep");
+    assert.deepEqual(stored.detail, {
+      attempts: 1,
+      uploads_aborted: 1,
+      refs_released: 2,
+      blobs_deleted: 1,
+      dirs_removed: 1,
+      deletes_finished: 0,
+    });
+    assert.equal(stored.counts.changed, 2);
+
+    // The dead attempt's leftovers are gone; the shared bytes stay for `done`.
+    assert.deepEqual(await listOwnedBlobs(t.kv, deadOwner), []);
+    assert.equal(await getBlobMeta(t.kv, own.hash), null);
+    assert.equal((await t.kv.get(keys.blobUpload("d".repeat(32)))).value, null);
+    assert.equal((await t.kv.get(keys.blobPart("d".repeat(32), 0))).value, null);
+    assert.ok(!(await Deno.stat(deadDir).then(() => true, () => false)), "its directory");
+    assert.deepEqual(await listBlobRefs(t.kv, sharedFile.blob), [exportBlobOwner(done, 1)]);
+    for (const f of doneJob.files) {
+      const { bytes } = await download(t.app, `${BASE}/${done}/files/${f.name}`);
+      assert.equal(await sha256Hex(bytes), f.sha256, `${f.name} still downloads`);
+    }
+    // The live attempt and the young one are untouched.
+    assert.deepEqual(await listOwnedBlobs(t.kv, liveOwner), [live.hash]);
+    assert.ok(await getBlobMeta(t.kv, live.hash));
+    assert.ok((await t.kv.get(keys.blobUpload("e".repeat(32)))).value);
+    assert.ok(Deno.statSync(liveDir).isDirectory);
+    assert.deepEqual(await listOwnedBlobs(t.kv, youngOwner), [youngBlob.hash]);
+    assert.ok((await t.kv.get(keys.blobUpload("f".repeat(32)))).value);
+    assert.ok(Deno.statSync(youngDir).isDirectory);
+
+    // Nothing more to do at once; seven hours on, the young worker is dead too, and its
+    // stale lease is fenced before its refs go (a worker waking up cannot finish with them).
+    assert.deepEqual(await sweepExports(t.kv), {
+      attempts: 0,
+      aborted: 0,
+      released: 0,
+      deleted: 0,
+      dirs: 0,
+      jobs: 0,
+    });
+    const youngEntry = await t.kv.get<ExportJob>(keys.exportJob(young));
+    const later = await sweepExports(t.kv, {
+      now: new Date(Date.now() + 7 * 3600_000),
+      exportDirs: [t.exportDir],
+    });
+    assert.equal(later.aborted, 2, "the young one's upload and the (now stale) live one's");
+    assert.equal(await getBlobMeta(t.kv, youngBlob.hash), null);
+    const fenced = await t.kv.get<ExportJob>(keys.exportJob(young));
+    assert.deepEqual(fenced.value, youngEntry.value, "the record itself is unchanged");
+    assert.notEqual(fenced.versionstamp, youngEntry.versionstamp, "but rewritten");
+    assert.deepEqual(
+      await listOwnedBlobs(t.kv, exportBlobOwner(done, 1)),
+      [
+        ...doneJob.files.map((f) => f.blob),
+      ].sort(),
+      "a SUCCEEDED attempt's refs are its files",
+    );
+  } finally {
+    await t.close();
+  }
 });

@@ -8,6 +8,8 @@ import {
   scheduleByName,
   SCHEDULES,
 } from "../cron/schedules.ts";
+import { HANDLER_NAMES, isAvailable } from "../cron/handlers.ts";
+import type { JobsContext } from "../lib/jobs/runtime.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -85,4 +87,23 @@ Deno.test("[cron] KIND IPO screens run every 30 minutes on KST weekdays only", (
     count += firing;
   }
   assert.equal(count, 5 * 48);
+});
+
+Deno.test("[cron] the export sweep runs daily at 04:00 KST and needs no source connector", () => {
+  assert.equal(SCHEDULES.length, 11);
+  const s = scheduleByName("exports_sweep")!;
+  assert.ok(s, "declared");
+  assert.equal(s.handler, "exports_sweep");
+  assert.match(s.kst, /^매일 04:00/);
+  const kst = (d: Date) => new Date(d.getTime() + 9 * 3600_000).toISOString().slice(0, 16);
+  let t = at("2026-11-23T00:00:00Z"); // Mon 09:00 KST
+  for (const day of ["24", "25", "26", "27", "28", "29", "30"]) {
+    t = nextRun(s, t);
+    assert.equal(kst(t), `2026-11-${day}T04:00`);
+  }
+  assert.ok(HANDLER_NAMES.includes("exports_sweep"));
+  // KV-only: available with no connectors, in sample mode and live.
+  for (const sample of [true, false]) {
+    assert.ok(isAvailable({ sample, external: {} } as unknown as JobsContext, "exports_sweep"));
+  }
 });

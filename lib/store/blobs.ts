@@ -322,6 +322,50 @@ export async function abortBlobUploads(kv: Deno.Kv, owner: string): Promise<numb
   return found.length;
 }
 
+/** An unfinished upload with its id. */
+export interface BlobUploadEntry extends BlobUpload {
+  upload: string;
+}
+
+/** Unfinished uploads (of every owner), for sweeping those a dead worker left. */
+export async function listBlobUploads(kv: Deno.Kv): Promise<BlobUploadEntry[]> {
+  const out: BlobUploadEntry[] = [];
+  for await (const e of kv.list<BlobUpload>({ prefix: keys.blobUploadPrefix() })) {
+    out.push({ ...e.value, upload: e.key[1] as string });
+  }
+  return out;
+}
+
+/** Deletes one unfinished upload (record first, then its parts); false when it was gone. */
+export async function abortBlobUpload(kv: Deno.Kv, upload: string): Promise<boolean> {
+  const found = (await kv.get(keys.blobUpload(upload))).versionstamp !== null;
+  await kv.delete(keys.blobUpload(upload));
+  await deleteParts(kv, upload, 0);
+  return found;
+}
+
+/**
+ * Owners holding refs whose name starts with `prefix`, each with the time of its newest ref
+ * (refs store when they were added).
+ */
+export async function listBlobOwners(
+  kv: Deno.Kv,
+  prefix: string,
+): Promise<Map<string, { refs: number; newest: string }>> {
+  const out = new Map<string, { refs: number; newest: string }>();
+  const all = keys.blobRefByOwnerAll();
+  const range = { start: [...all, prefix], end: [...all, `${prefix}\uffff`] };
+  for await (const e of kv.list<string>(range, { batchSize: 500 })) {
+    const owner = e.key[1] as string;
+    if (!owner.startsWith(prefix)) continue;
+    const o = out.get(owner) ?? { refs: 0, newest: "" };
+    o.refs++;
+    if (String(e.value) > o.newest) o.newest = String(e.value);
+    out.set(owner, o);
+  }
+  return out;
+}
+
 /** Reads a blob's meta, or null. */
 export async function getBlobMeta(kv: Deno.Kv, hash: string): Promise<BlobMeta | null> {
   return (await kv.get<BlobMeta>(keys.blob(hash))).value;

@@ -12,6 +12,11 @@
  * {@linkcode exportBlobOwner}): a job's files are the blobs its SUCCEEDED attempt
  * references; {@linkcode discardExportAttempt} lets an attempt's go.
  *
+ * Deleting a job first marks its record (`deleting_at`, one atomic checked on the record, so
+ * a worker holding a lease loses it and no worker claims it again), then lets its blobs go,
+ * and deletes the record last: a crash midway leaves a marked record that reads as gone and
+ * that a retried delete (or the sweeper) finishes.
+ *
  * @module
  */
 import type { BacktestExportRequest } from "../export/backtest.ts";
@@ -56,6 +61,8 @@ export interface ExportJob {
   files: ExportFileRecord[];
   /** Error of a FAILED job, secrets masked. */
   error: string | null;
+  /** Set when a delete started: the job reads as gone and is never claimed again. */
+  deleting_at?: string;
 }
 
 /** A worker's hold on a RUNNING job: the record as it last wrote it and its versionstamp. */
@@ -108,18 +115,33 @@ export async function getExportJob(kv: Deno.Kv, jobId: string): Promise<ExportJo
   return (await kv.get<ExportJob>(keys.exportJob(jobId))).value;
 }
 
-/** Jobs, newest first. */
+/** Jobs, newest first (jobs being deleted left out). */
 export async function listExportJobs(
   kv: Deno.Kv,
   opts: { limit?: number } = {},
 ): Promise<ExportJob[]> {
+  const limit = opts.limit ?? 50;
   const out: ExportJob[] = [];
-  const iter = kv.list<ExportJob>({ prefix: keys.exportJobPrefix() }, {
-    reverse: true,
-    limit: opts.limit ?? 50,
-  });
-  for await (const e of iter) out.push(e.value);
+  const iter = kv.list<ExportJob>({ prefix: keys.exportJobPrefix() }, { reverse: true });
+  for await (const e of iter) {
+    if (e.value.deleting_at) continue;
+    out.push(e.value);
+    if (out.length >= limit) break;
+  }
   return out;
+}
+
+/** Every job record with its versionstamp, deleting ones included (for the sweeper). */
+export async function listExportJobEntries(kv: Deno.Kv): Promise<Deno.KvEntry<ExportJob>[]> {
+  const out: Deno.KvEntry<ExportJob>[] = [];
+  for await (const e of kv.list<ExportJob>({ prefix: keys.exportJobPrefix() })) out.push(e);
+  return out;
+}
+
+/** True while a worker holds a fresh lease on the job (PENDING counts from its creation). */
+export function hasFreshLease(job: ExportJob, now = new Date()): boolean {
+  return (job.status === "PENDING" || job.status === "RUNNING") &&
+    now.getTime() - Date.parse(job.updated_at) < EXPORT_LEASE_MS;
 }
 
 /** What {@linkcode claimExportJob} found. */
@@ -140,6 +162,7 @@ export async function claimExportJob(
   const entry = await kv.get<ExportJob>(keys.exportJob(jobId));
   const job = entry.value;
   if (!job) return { claimed: false, reason: "missing", job: null };
+  if (job.deleting_at) return { claimed: false, reason: "missing", job };
   if (job.status === "SUCCEEDED" || job.status === "FAILED") {
     return { claimed: false, reason: "finished", job };
   }
@@ -264,4 +287,62 @@ export async function discardExportAttempt(
   const aborted = await abortBlobUploads(kv, owner);
   const r = await releaseBlobs(kv, owner);
   return { aborted, released: r.released, deleted: r.deleted.length };
+}
+
+/** What {@linkcode markExportDeleting} found. */
+export type MarkDeletingResult =
+  | { outcome: "missing" }
+  | { outcome: "running"; job: ExportJob }
+  | { outcome: "marked"; job: ExportJob };
+
+/**
+ * Starts deleting a job: marks its record `deleting_at` (kept when already marked, so a
+ * retry goes on). A PENDING or RUNNING job with a fresh lease is left alone ("running"):
+ * deleting under its worker would race it. The mark rewrites the record, so a worker whose
+ * lease had expired loses it, and no redelivery claims the job afterwards.
+ */
+export async function markExportDeleting(
+  kv: Deno.Kv,
+  jobId: string,
+  now = new Date(),
+): Promise<MarkDeletingResult> {
+  for (let i = 0; i < 10; i++) {
+    const entry = await kv.get<ExportJob>(keys.exportJob(jobId));
+    const job = entry.value;
+    if (!job) return { outcome: "missing" };
+    if (job.deleting_at) return { outcome: "marked", job };
+    if (hasFreshLease(job, now)) return { outcome: "running", job };
+    const next: ExportJob = { ...job, deleting_at: now.toISOString() };
+    if ((await kv.atomic().check(entry).set(keys.exportJob(jobId), next).commit()).ok) {
+      return { outcome: "marked", job: next };
+    }
+  }
+  throw new Error(`export job ${jobId}: too much contention to delete it`);
+}
+
+/**
+ * Deletes the record of a job marked deleting (it has no other keys: no index refers to an
+ * export job). The last step of a delete; false when the record is gone or not marked.
+ */
+export async function deleteExportRecord(kv: Deno.Kv, jobId: string): Promise<boolean> {
+  const entry = await kv.get<ExportJob>(keys.exportJob(jobId));
+  if (!entry.value?.deleting_at) return false;
+  return (await kv.atomic().check(entry).delete(keys.exportJob(jobId)).commit()).ok;
+}
+
+/**
+ * Rewrites a job record unchanged, so a worker that still thinks it holds the lease (its
+ * versionstamp) loses it at its next write. False when the record changed since `entry`.
+ */
+export async function fenceExportJob(
+  kv: Deno.Kv,
+  entry: Deno.KvEntry<ExportJob>,
+): Promise<boolean> {
+  return (await kv.atomic().check(entry).set(entry.key, entry.value).commit()).ok;
+}
+
+/** Parses a blob owner of {@linkcode exportBlobOwner}, or null. */
+export function parseExportBlobOwner(owner: string): { jobId: string; attempt: number } | null {
+  const m = /^export_job:(\w+):(\d+)$/.exec(owner);
+  return m ? { jobId: m[1], attempt: Number(m[2]) } : null;
 }

@@ -24,6 +24,7 @@ export const keys = {
   blobRefPrefix: (hash: string) => ["blob_ref", hash] as const,
   blobRefByOwner: (owner: string, hash: string) => ["blob_ref_by_owner", owner, hash] as const,
   blobRefByOwnerPrefix: (owner: string) => ["blob_ref_by_owner", owner] as const,
+  blobRefByOwnerAll: () => ["blob_ref_by_owner"] as const,
 
   // --- raw payloads as received ---
   raw: (id: string) => ["raw", id] as const,
