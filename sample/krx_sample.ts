@@ -44,7 +44,7 @@ import {
   MARKET_ID,
   toBasDd,
 } from "../lib/market/model.ts";
-import { isTradingDay } from "../lib/market/sessions.ts";
+import { isTradingDay, tradingDaysBetween } from "../lib/market/sessions.ts";
 import { floorToTick, priceLimits } from "../lib/market/tick_size.ts";
 import { CircuitBreaker, HttpClient } from "../lib/http/mod.ts";
 import { KrxClient } from "../lib/sources/krx/client.ts";
@@ -409,15 +409,6 @@ export interface KrxSampleModel {
   listingBase: Map<string, number>;
 }
 
-function tradingDays(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 864e5) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (isTradingDay(d)) out.push(d);
-  }
-  return out;
-}
-
 /** Market factor returns per day. */
 function factors(days: string[]): Record<KrxMarket, Float64Array> {
   const p: Record<KrxMarket, [number, number]> = {
@@ -693,7 +684,7 @@ export function krxSampleModel(dart?: DartDataset): KrxSampleModel {
 
 /** Generates the sample market (a fresh model each call; ~0.3 s). */
 export function generateKrxSampleModel(dart?: DartDataset): KrxSampleModel {
-  const days = tradingDays(KRX_SAMPLE_FROM, SAMPLE_AS_OF);
+  const days = tradingDaysBetween(KRX_SAMPLE_FROM, SAMPLE_AS_OF);
   const list = specs(dart ?? buildSampleDataset({ ipoDeals: true }));
   const halted = haltedCode(list);
   // Halted: three days inside the live window, and a week in 2023.

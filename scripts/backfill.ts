@@ -38,7 +38,8 @@ import { createRun, finishRun } from "../lib/store/runs.ts";
 import { collectKrxDay } from "../lib/etl/krx_collect.ts";
 import { QuotaExceededError } from "../lib/http/errors.ts";
 import { createLiveKrx } from "../lib/jobs/context.ts";
-import { KRX_CALLS_PER_DAY, krxRangeProblem, krxTradingDays } from "../lib/jobs/krx_backfill.ts";
+import { KRX_CALLS_PER_DAY, krxRangeProblem } from "../lib/jobs/krx_backfill.ts";
+import { tradingDaysBetween } from "../lib/market/sessions.ts";
 import { getDayStatus } from "../lib/store/market.ts";
 import { addIssues } from "../lib/store/quality.ts";
 
@@ -141,7 +142,7 @@ async function krxBackfill(args: Args): Promise<number> {
     kv.close();
     return 2;
   }
-  const all = krxTradingDays(args.from, args.to);
+  const all = tradingDaysBetween(args.from, args.to);
   const days: string[] = [];
   for (const d of all) if (args.restart || !(await getDayStatus(kv, d))) days.push(d);
   const run = await createRun(kv, {

@@ -1,6 +1,6 @@
 /** KRX sessions (KST), holidays, tick sizes and price limits. */
 import assert from "node:assert/strict";
-import { krxTradingDays, startKrxBackfill } from "../lib/jobs/krx_backfill.ts";
+import { startKrxBackfill } from "../lib/jobs/krx_backfill.ts";
 import type { JobMessage } from "../lib/jobs/messages.ts";
 import type { JobsContext, JobsDart } from "../lib/jobs/runtime.ts";
 import {
@@ -14,6 +14,7 @@ import {
   tickDown,
   tickSize,
   tickUp,
+  tradingDaysBetween,
 } from "../lib/market/mod.ts";
 import { getRun } from "../lib/store/runs.ts";
 import { closedDay } from "../routes/market.ts";
@@ -144,14 +145,14 @@ Deno.test("2021–2025 closures by name, and the trading days around them", () =
     ]
   ) assert.equal(isTradingDay(d), true, d);
   // Long breaks: the trading days on either side.
-  assert.deepEqual(krxTradingDays("2025-01-24", "2025-01-31"), ["2025-01-24", "2025-01-31"]);
-  assert.deepEqual(krxTradingDays("2023-09-27", "2023-10-05"), [
+  assert.deepEqual(tradingDaysBetween("2025-01-24", "2025-01-31"), ["2025-01-24", "2025-01-31"]);
+  assert.deepEqual(tradingDaysBetween("2023-09-27", "2023-10-05"), [
     "2023-09-27",
     "2023-10-04",
     "2023-10-05",
   ]);
-  assert.deepEqual(krxTradingDays("2025-10-02", "2025-10-10"), ["2025-10-02", "2025-10-10"]);
-  assert.deepEqual(krxTradingDays("2024-02-08", "2024-02-13"), ["2024-02-08", "2024-02-13"]);
+  assert.deepEqual(tradingDaysBetween("2025-10-02", "2025-10-10"), ["2025-10-02", "2025-10-10"]);
+  assert.deepEqual(tradingDaysBetween("2024-02-08", "2024-02-13"), ["2024-02-08", "2024-02-13"]);
   // First trading days of the years.
   for (const d of ["2021-01-04", "2022-01-03", "2023-01-02", "2024-01-02", "2025-01-02"]) {
     assert.equal(isTradingDay(d), true, d);
@@ -199,7 +200,7 @@ Deno.test("trading days per year follow the calendar (2021: KRX's 251 minus 3 ne
   const listed = (y: number) => Object.keys(KRX_HOLIDAYS).filter((d) => d.startsWith(`${y}-`));
   for (let y = 2021; y <= 2026; y++) {
     assert.equal(
-      krxTradingDays(`${y}-01-01`, `${y}-12-31`).length,
+      tradingDaysBetween(`${y}-01-01`, `${y}-12-31`).length,
       weekdaysOf(y).length - listed(y).length,
       String(y),
     );
@@ -207,7 +208,7 @@ Deno.test("trading days per year follow the calendar (2021: KRX's 251 minus 3 ne
   // KRX announced 251 trading days for 2021 (10 closures); the substitute holidays of
   // 08-16, 10-04 and 10-11 were added in Aug 2021.
   assert.equal(listed(2021).length, 13);
-  assert.equal(krxTradingDays("2021-01-01", "2021-12-31").length, 251 - 3);
+  assert.equal(tradingDaysBetween("2021-01-01", "2021-12-31").length, 251 - 3);
 });
 
 Deno.test("the KRX backfill skips 2021–2025 holidays, and the day API names them", async () => {

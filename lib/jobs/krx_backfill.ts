@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { isTradingDay } from "../market/sessions.ts";
+import { tradingDaysBetween } from "../market/sessions.ts";
 import { enqueueJobs } from "../store/jobs.ts";
 import { createRun, finishRun, type RunTrigger } from "../store/runs.ts";
 import type { NewJob } from "./messages.ts";
@@ -41,17 +41,6 @@ export function krxRangeProblem(from: string, to: string): string | null {
   return null;
 }
 
-/** Trading days (weekdays minus known holidays) between two dates, inclusive. */
-export function krxTradingDays(from: string, to: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += DAY_MS) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (isTradingDay(d)) out.push(d);
-  }
-  return out;
-}
-
 /** Options of {@linkcode startKrxBackfill}. */
 export interface KrxBackfillOptions {
   /** Default "manual" (admin route); the CLI uses "backfill". */
@@ -73,7 +62,7 @@ export async function startKrxBackfill(
 ): Promise<{ run_id: string; enqueued: number }> {
   const problem = krxRangeProblem(from, to);
   if (problem) throw new RangeError(problem);
-  const days = krxTradingDays(from, to);
+  const days = tradingDaysBetween(from, to);
   // KV queue delays are capped at 30 days: never spread over more batches than that.
   const perBatch = Math.max(
     1,

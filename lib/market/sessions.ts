@@ -53,6 +53,7 @@
  *
  * @module
  */
+import { addDays } from "./range.ts";
 
 /** Session codes. */
 export type SessionCode =
@@ -193,11 +194,8 @@ const LATE_DAYS: ReadonlySet<string> = new Set([
  */
 export function isFirstTradingDayOfYear(date: string): boolean {
   if (!isTradingDay(date)) return false;
-  for (let d = `${date.slice(0, 4)}-01-01`; d < date;) {
+  for (let d = `${date.slice(0, 4)}-01-01`; d < date; d = addDays(d, 1)) {
     if (isTradingDay(d)) return false;
-    const t = new Date(`${d}T00:00:00Z`);
-    t.setUTCDate(t.getUTCDate() + 1);
-    d = t.toISOString().slice(0, 10);
   }
   return true;
 }
@@ -218,6 +216,13 @@ export function kstParts(at: Date): { date: string; weekday: number; minutes: nu
 export function isTradingDay(date: string): boolean {
   const wd = new Date(`${date}T00:00:00Z`).getUTCDay();
   return wd !== 0 && wd !== 6 && !(date in KRX_HOLIDAYS);
+}
+
+/** KRX trading days ({@linkcode isTradingDay}) between two dates, inclusive, ascending. */
+export function tradingDaysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) if (isTradingDay(d)) out.push(d);
+  return out;
 }
 
 const hm = (h: number, m: number) => h * 60 + m;

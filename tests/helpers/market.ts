@@ -128,7 +128,10 @@ export const FILLERS = Array.from({ length: 30 }, (_, i) => ({
   name: `테스트종목${String(i + 1).padStart(2, "0")}`,
 }));
 
-/** Trading days (weekdays outside the holiday calendar) between two dates, inclusive. */
+/**
+ * Trading days (weekdays outside the holiday calendar) between two dates, inclusive. Written
+ * apart from lib's `tradingDaysBetween` on purpose: tests compare the sample market against it.
+ */
 export function tradingDays(from: string, to: string, skip: string[] = []): string[] {
   const out: string[] = [];
   for (
