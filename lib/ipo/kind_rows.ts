@@ -18,8 +18,8 @@ export interface KindRange {
 
 /** What the IPO ETL needs from a KIND client (`KindClient` of lib/sources/kind has these). */
 export interface KindSource {
-  /** 공모기업현황, every page of the range. */
-  offeringsAll(range: Omit<KindRange, "page">): Promise<{ rows: KindOffering[] }>;
+  /** 공모기업현황, every page of the range, and how many requests that took. */
+  offeringsAll(range: Omit<KindRange, "page">): Promise<{ rows: KindOffering[]; calls: number }>;
   /** 신규상장기업현황, one page. */
   listings(p: KindRange): Promise<{ data: KindPage<KindListing> }>;
   /** 상장예비심사, one page. */
