@@ -1,8 +1,10 @@
 /**
  * Runs before `deno task test`: makes sure what the suite needs is on the machine.
- * Chromium (for the browser tests) comes from Debian's package when we are root.
+ * Chromium (for the browser tests) and faketime (tests/cron_deno_test.ts fires the real
+ * `Deno.cron` at chosen instants) come from Debian's packages when we are root.
  */
 const CHROMIUM = "/usr/bin/chromium";
+const FAKETIME = "/usr/bin/faketime";
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -18,21 +20,29 @@ async function run(cmd: string, args: string[]): Promise<boolean> {
   return (await p.output()).success;
 }
 
-if (!(await exists(CHROMIUM))) {
+const missing = [
+  ...(await exists(CHROMIUM) ? [] : ["chromium"]),
+  ...(await exists(FAKETIME) ? [] : ["faketime"]),
+];
+if (missing.length) {
   if (Deno.uid() === 0) {
     // deno-lint-ignore no-console
-    console.error("test setup: installing chromium (apt-get) for the browser tests …");
+    console.error(`test setup: installing ${missing.join(", ")} (apt-get) for the tests …`);
     const env = ["DEBIAN_FRONTEND=noninteractive"];
     const ok = (await run("env", [...env, "apt-get", "update", "-qq"])) &&
-      (await run("env", [...env, "apt-get", "install", "-y", "-qq", "chromium"]));
+      (await run("env", [...env, "apt-get", "install", "-y", "-qq", ...missing]));
     if (!ok) {
       // deno-lint-ignore no-console
-      console.error("test setup: chromium install failed; the browser tests will fail.");
+      console.error(
+        `test setup: installing ${missing.join(", ")} failed; tests needing it will fail.`,
+      );
     }
   } else {
     // deno-lint-ignore no-console
     console.error(
-      "test setup: /usr/bin/chromium is missing. Install it with `sudo apt-get install -y chromium`; the browser tests need it.",
+      `test setup: ${missing.join(", ")} missing. Install with \`sudo apt-get install -y ${
+        missing.join(" ")
+      }\`; the browser and cron tests need them.`,
     );
   }
 }

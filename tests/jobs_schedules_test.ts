@@ -17,11 +17,11 @@ Deno.test("[cron] nextFire computes the next UTC minute a cron string matches", 
   // Mon 2026-11-23 14:33 UTC
   const now = at("2026-11-23T14:33:20Z");
   assert.equal(nextFire("*/5 * * * *", now).toISOString(), "2026-11-23T14:35:00.000Z");
-  assert.equal(nextFire("*/5 22-23 * * 0-4", now).toISOString(), "2026-11-23T22:00:00.000Z");
-  assert.equal(nextFire("30 9 * * 1-5", now).toISOString(), "2026-11-24T09:30:00.000Z");
-  assert.equal(nextFire("0 17 * * 6", now).toISOString(), "2026-11-28T17:00:00.000Z");
+  assert.equal(nextFire("*/5 22-23 * * SUN-THU", now).toISOString(), "2026-11-23T22:00:00.000Z");
+  assert.equal(nextFire("30 9 * * MON-FRI", now).toISOString(), "2026-11-24T09:30:00.000Z");
+  assert.equal(nextFire("0 17 * * SAT", now).toISOString(), "2026-11-28T17:00:00.000Z");
   assert.equal(
-    nextFire("30 9 * * 1-5", at("2026-11-27T10:00:00Z")).toISOString(),
+    nextFire("30 9 * * MON-FRI", at("2026-11-27T10:00:00Z")).toISOString(),
     "2026-11-30T09:30:00.000Z",
   );
   assert.equal(nextFire("0 0 1 1 *", now).toISOString(), "2027-01-01T00:00:00.000Z");
@@ -31,11 +31,42 @@ Deno.test("[cron] nextFire computes the next UTC minute a cron string matches", 
     nextFire("*/5 * * * *", at("2026-11-23T14:35:00Z")).toISOString(),
     "2026-11-23T14:40:00.000Z",
   );
-  // Both day fields restricted: either matches (classic cron).
-  assert.equal(nextFire("0 0 1 * 1", now).toISOString(), "2026-11-30T00:00:00.000Z");
+  // Both day fields restricted: either matches.
+  assert.equal(nextFire("0 0 1 * MON", now).toISOString(), "2026-11-30T00:00:00.000Z");
   assert.throws(() => parseCron("* * * *"), /5 fields/);
   assert.throws(() => parseCron("61 * * * *"), /minute/);
   assert.throws(() => parseCron("0 0 31 2 *") && nextFire("0 0 31 2 *", now), /never fires/);
+});
+
+Deno.test("[cron] day-of-week numbers are Deno's (saffron): 1 = Sunday … 7 = Saturday", () => {
+  const fri = at("2026-11-27T10:00:00Z"); // Friday
+  // Vixie's "weekdays" 1-5 is Sunday–Thursday in Deno.cron: the next fire is on Sunday.
+  assert.equal(nextFire("30 9 * * 1-5", fri).toISOString(), "2026-11-29T09:30:00.000Z");
+  assert.equal(nextFire("30 9 * * 2-6", fri).toISOString(), "2026-11-30T09:30:00.000Z");
+  assert.equal(nextFire("0 0 * * 7", fri).toISOString(), "2026-11-28T00:00:00.000Z"); // Sat
+  assert.equal(nextFire("0 0 * * 1", fri).toISOString(), "2026-11-29T00:00:00.000Z"); // Sun
+  assert.equal(nextFire("0 0 * * sun", fri).toISOString(), "2026-11-29T00:00:00.000Z");
+  assert.equal(nextFire("0 0 * * Tue/2", fri).toISOString(), "2026-11-28T00:00:00.000Z"); // TUE,THU,SAT
+  assert.equal(nextFire("0 0 * JAN-MAR *", fri).toISOString(), "2027-01-01T00:00:00.000Z");
+  // What Deno.cron rejects, and the Quartz extensions kdesk does not use.
+  for (
+    const bad of [
+      "*/5 22-23 * * 0-4",
+      "0 0 * * 0",
+      "0 0 * * 8",
+      "0 0 * * */7",
+      "*/60 * * * *",
+      "0 0 * * MONDAY",
+      "0 0 * * 007",
+      " 0 0 * * *",
+      "0 0 * * * ",
+      "0 0 ? * *",
+      "0 0 * * FRI-MON",
+      "0 0 L * *",
+      "0 0 * * 6#3",
+      "5,* * * * *",
+    ]
+  ) assert.throws(() => parseCron(bad), /cron/, bad);
 });
 
 Deno.test("[cron] schedules are valid, uniquely named and described in KST", () => {
