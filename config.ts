@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   KRX_ID: optionalSecret,
   KRX_PW: optionalSecret,
   DATA_KRX_BASE_URL: z.url().default("https://data.krx.co.kr"),
+  /** KIND (IPO screens, no key) origin. */
+  KIND_BASE_URL: z.url().default("https://kind.krx.co.kr"),
   /** Directory backtest export files are also written to (besides KV); unset = KV only. */
   EXPORT_DIR: z.string().trim().min(1).optional().catch(undefined),
   KIWOOM_APP_KEY: optionalSecret,

@@ -42,13 +42,13 @@ if (config.sample) {
   log.info("sample data ready", { ...r });
   jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {
-  const live = await createLiveDart(kv, config);
+  const live = createLiveDart(kv, config);
   refreshCompany = live.refreshCompany;
-  live.start();
   jobs = liveJobsContext(kv, config, live);
 }
 // Jobs: the queue listener always (sample mode's sources are in-process); the crons only with
-// live sources; a start-up pass in both (cron/handlers.ts `startupPass`).
+// live sources; a start-up pass in both (cron/handlers.ts `startupPass`: in live mode it also
+// syncs the corp master on a first start and catches up KIND and KRX).
 startQueueListener(jobs).catch((e) => log.error("queue listener stopped", { error: e as Error }));
 if (!config.sample) {
   const crons = registerCrons(jobs);

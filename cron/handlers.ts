@@ -19,7 +19,12 @@ import {
   checkRawSchema,
 } from "../lib/jobs/quality.ts";
 import { enqueue, type JobsContext, type RunScope, withRun } from "../lib/jobs/runtime.ts";
+import { krxCatchUpDay } from "../lib/jobs/context.ts";
+import { kstParts } from "../lib/market/sessions.ts";
+import { getCorpMasterMeta } from "../lib/store/corps.ts";
+import { getPipelineHeader } from "../lib/store/ipo.ts";
 import { keys } from "../lib/store/keys.ts";
+import { latestBarDay } from "../lib/store/market.ts";
 import type { CollectionRun, RunTrigger } from "../lib/store/runs.ts";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
 import type { HandlerName } from "./schedules.ts";
@@ -277,18 +282,41 @@ export function runScheduled(
 
 /**
  * The jobs main.ts runs once when the server starts, in order, each as its own run with
- * trigger `startup`: live, a health check and a catch-up poll from the persisted cursor;
- * sample mode (no schedules), one pass of every job over the in-process sources, so the ops
- * page shows real runs and source health from the first minute (each finds nothing to
- * change). A failed run is recorded as usual and the pass goes on.
+ * trigger `startup`. A failed run is recorded as usual and the pass goes on.
+ *
+ * - Live: the corp master when none is stored (a first start), a health check of every
+ *   source, the catch-up poll from the persisted cursor, the KIND IPO screens when the
+ *   pipeline was never built or is older than its 30-minute schedule, and, with a KRX key,
+ *   the KRX day the daily job would last have collected ({@linkcode krxCatchUpDay}) when no
+ *   bars of it are stored. So a first start shows companies, disclosures, the IPO board and
+ *   the market without waiting for the schedules (KIND's run weekdays only; KRX's at 18:00).
+ * - Sample mode (no schedules): one pass of every job over the in-process sources, so the ops
+ *   page shows real runs and source health from the first minute (each finds nothing to
+ *   change).
  */
 export async function startupPass(ctx: JobsContext): Promise<CollectionRun[]> {
-  const names: HandlerName[] = ctx.sample
-    ? ["source_health", "dart_poll", "kind_ipo", "krx_daily"]
-    : ["source_health", "dart_poll"];
   const runs: CollectionRun[] = [];
-  for (const name of names) {
-    if (isAvailable(ctx, name)) runs.push(await runScheduled(ctx, name, "startup"));
+  const run = async (name: HandlerName, opts: { day?: string } = {}) => {
+    if (isAvailable(ctx, name)) runs.push(await runScheduled(ctx, name, "startup", opts));
+  };
+  if (ctx.sample) {
+    for (const name of ["source_health", "dart_poll", "kind_ipo", "krx_daily"] as const) {
+      await run(name);
+    }
+    return runs;
+  }
+  if (!(await getCorpMasterMeta(ctx.kv))) await run("dart_corp_master");
+  await run("source_health");
+  await run("dart_poll");
+  const pipeline = await getPipelineHeader(ctx.kv);
+  if (!pipeline || ctx.now().getTime() - Date.parse(pipeline.built_at) > 30 * 60_000) {
+    await run("kind_ipo");
+  }
+  const now = ctx.now();
+  const day = krxCatchUpDay(now);
+  if (((await latestBarDay(ctx.kv)) ?? "") < day) {
+    // Today's own run keeps its "no data yet" rule; an earlier day is an explicit day.
+    await run("krx_daily", day === kstParts(now).date ? {} : { day });
   }
   return runs;
 }

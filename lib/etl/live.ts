@@ -1,18 +1,15 @@
 /**
- * Live DART wiring (a DART_API_KEY is set): the rate-limited client, on-demand company
- * refreshes (one in flight per company), and a start-up sync of the corp master when none
- * is stored. Disclosure polling is the jobs layer's (cron/: the incremental poll, whose
- * persisted cursor also catches up after downtime).
+ * Live DART wiring (a DART_API_KEY is set): the rate-limited client and on-demand company
+ * refreshes (one in flight per company). The corp master and disclosure polling are the jobs
+ * layer's (cron/: the start-up pass syncs the master when none is stored, and the
+ * incremental poll's persisted cursor catches up after downtime).
  *
  * @module
  */
 import type { Config } from "../../config.ts";
 import { breakerFor, type CircuitBreaker, HttpClient, KvRateLimiter } from "../http/mod.ts";
-import { log } from "../log.ts";
 import { DartClient } from "../sources/dart/client.ts";
-import { getCorpMasterMeta } from "../store/corps.ts";
 import { type EtlContext, refreshCompany } from "./company.ts";
-import { syncCorpMaster } from "./dart_collect.ts";
 
 export interface LiveDart {
   dart: DartClient;
@@ -22,8 +19,6 @@ export interface LiveDart {
   limiter: KvRateLimiter;
   /** The client's circuit breaker. */
   breaker: CircuitBreaker;
-  /** Starts the background corp-master sync (returns at once). */
-  start: () => Promise<void>;
 }
 
 /** Builds the live DART client and ETL context from the config. */
@@ -59,23 +54,5 @@ export function createLiveDart(kv: Deno.Kv, config: Config): LiveDart {
     }
     return p;
   };
-
-  const start = async () => {
-    try {
-      if (!(await getCorpMasterMeta(kv))) {
-        const r = await syncCorpMaster(kv, dart);
-        log.info("corp master synced", { ...r });
-      }
-    } catch (e) {
-      log.error("start-up corp master sync failed", { error: e as Error });
-    }
-  };
-  return {
-    dart,
-    ctx,
-    refreshCompany: refresh,
-    limiter,
-    breaker,
-    start: () => (start(), Promise.resolve()),
-  };
+  return { dart, ctx, refreshCompany: refresh, limiter, breaker };
 }

@@ -82,6 +82,15 @@ export function lastTradingDayBefore(now: Date): string {
   }
 }
 
+/**
+ * The KRX day a start-up catch-up collects: today once the daily job's time (18:00 KST) has
+ * passed on a trading day, else the last trading day before today.
+ */
+export function krxCatchUpDay(now: Date): string {
+  const k = kstParts(now);
+  return isTradingDay(k.date) && k.minutes >= 18 * 60 ? k.date : lastTradingDayBefore(now);
+}
+
 /** The KRX health probe: one index call (KRX family) of the last trading day. */
 export function krxProbe(live: Pick<LiveKrx, "krx"> & Partial<LiveKrx>, now = () => new Date()) {
   return {
@@ -118,6 +127,7 @@ export function liveJobsContext(
   const kindBreaker = breakerFor("kind");
   const kind = new KindClient({
     kv,
+    baseUrl: config.KIND_BASE_URL,
     http: new HttpClient({
       source: "kind",
       timeoutMs: config.HTTP_TIMEOUT_MS,
