@@ -9,6 +9,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
 import { formatKstDateTime } from "../lib/format.ts";
+import { maskSecrets } from "../lib/log.ts";
 import { type ClientNeeds, ClientNeedsContext } from "./Island.tsx";
 
 /** Per-request settings every page passes through to the layout. */
@@ -128,10 +129,12 @@ function ClientScript({ bundle }: { bundle: string | null }) {
 
 /**
  * Renders a page element (normally a {@link Layout}) to a complete HTML document string.
+ * Any form of a registered secret in it (a reflected path or query, a quoted upstream error)
+ * is masked: pages are the one output no other layer sees whole.
  *
  * @example
  * renderDocument(<Layout title="홈" sample={false} bundle={null}>…</Layout>);
  */
 export function renderDocument<P>(page: VNode<P>): string {
-  return `<!DOCTYPE html>${renderToString(page)}`;
+  return maskSecrets(`<!DOCTYPE html>${renderToString(page)}`);
 }

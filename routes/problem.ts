@@ -29,7 +29,7 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-/** Builds a problem+json response. */
+/** Builds a problem+json response; every field (detail, instance, errors) is masked. */
 export function problem(
   status: number,
   detail: string,
@@ -43,7 +43,7 @@ export function problem(
     ...(extra.instance ? { instance: extra.instance } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   };
-  return new Response(JSON.stringify(body), {
+  return new Response(maskSecrets(JSON.stringify(body)), {
     status,
     headers: {
       "content-type": "application/problem+json; charset=utf-8",

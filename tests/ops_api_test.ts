@@ -180,7 +180,7 @@ Deno.test("[ops] a manual run through the admin API is recorded and listed; /ops
     assert.ok(html.includes(`data-run="${run_id}"`));
     assert.match(html, new RegExp(`data-run="${run_id}"[\\s\\S]*?<td title="manual">수동</td>`));
     assert.ok(html.includes("dart_poll_day"));
-    assert.ok(html.includes("*/5 0-10 * * 1-5"));
+    assert.ok(html.includes("*/5 0-10 * * MON-FRI"));
     const schedules = (await (await http.req("/api/ops/schedules")).json()).schedules;
     assert.equal(schedules.length, 11); // incl. dart_corp_master_weekly and exports_sweep
     assert.ok(schedules.every((s: { next: string }) => Date.parse(s.next) > Date.now()));

@@ -1,10 +1,13 @@
 /**
- * The raw layer: every payload exactly as a source returned it, with the (masked) request,
- * its hash and the time, so any normalized record can be rebuilt from it.
+ * The raw layer: every payload as a source returned it, with the (masked) request, its hash
+ * and the time, so any normalized record can be rebuilt from it. The one change made to a
+ * payload: any form of a registered secret in it (an upstream that quotes our key or
+ * password back in an error page) is replaced by `***` before it is stored
+ * ({@linkcode maskSecretBytes}); the hash is of what is stored.
  *
  * @module
  */
-import { maskSecrets } from "../log.ts";
+import { maskSecretBytes, maskSecrets } from "../log.ts";
 import { type BlobMeta, getBlob, putBlob } from "./blobs.ts";
 import { keys } from "./keys.ts";
 import { assertCommitted, listPage, type Page } from "./kv.ts";
@@ -13,7 +16,7 @@ export interface RawRecord {
   id: string;
   source: string;
   dataset: string;
-  /** The request URL with secrets masked. */
+  /** The request (method, URL, form) with secrets masked. */
   request: string;
   http_status: number;
   content_type: string;
@@ -49,7 +52,7 @@ export async function saveRaw(
     fetched_at?: Date;
   },
 ): Promise<RawRecord> {
-  const meta: BlobMeta = await putBlob(kv, p.body, p.content_type);
+  const meta: BlobMeta = await putBlob(kv, maskSecretBytes(p.body), p.content_type);
   const at = p.fetched_at ?? new Date();
   const rec: RawRecord = {
     id: timeId(at.getTime()),

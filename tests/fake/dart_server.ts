@@ -10,7 +10,9 @@
  * - `{kind: "body", body, contentType?, status?}` — any body (malformed JSON, HTML, …);
  * - `{kind: "xml-error", status?, message?}` — the XML `<result><status/>` body (default 014),
  *   whatever the endpoint;
- * - `{kind: "delay", ms}` — answer normally after a delay.
+ * - `{kind: "delay", ms}` — answer normally after a delay;
+ * - `{kind: "echo", status?, contentType?}` — a page quoting the request back (key included,
+ *   raw, percent- and base64-encoded; see `loopback.ts`).
  *
  * Any fault may carry `times: n` to hit only the next n calls of that endpoint. Faults are keyed
  * by endpoint name (`"list.json"`; `"/list.json"` and `"/api/list.json"` are accepted too).
@@ -87,7 +89,12 @@ export async function startFakeDart(opts: FakeDartOptions): Promise<FakeDart> {
       });
     }
     if (f) {
-      const res = await commonFault(f, server, "application/json;charset=UTF-8");
+      const res = await commonFault(f, server, "application/json;charset=UTF-8", {
+        method: req.method,
+        url,
+        headers: req.headers,
+        body: req.method === "POST" ? await req.text() : "",
+      });
       if (res) return res;
     }
     return await fixture(url);

@@ -7,7 +7,8 @@
  * - `{kind: "status", status: 500, body?}` — that HTTP status with an HTML body;
  * - `{kind: "maintenance"}` — HTTP 200 with KIND's `페이지 오류` / 시스템 점검 page;
  * - `{kind: "body", body, contentType?, status?}` — any body (malformed markup, …);
- * - `{kind: "delay", ms}` — answer normally after a delay.
+ * - `{kind: "delay", ms}` — answer normally after a delay;
+ * - `{kind: "echo", status?, contentType?}` — a page quoting the request back (`loopback.ts`).
  *
  * Any fault may carry `times: n` to hit only the next n calls of that screen.
  *
@@ -79,7 +80,12 @@ export async function startFakeKind(opts: FakeKindOptions): Promise<FakeKind> {
       });
     }
     if (f) {
-      const res = await commonFault(f, server, "text/html;charset=UTF-8");
+      const res = await commonFault(f, server, "text/html;charset=UTF-8", {
+        method: req.method,
+        url,
+        headers: req.headers,
+        body: bodyText,
+      });
       if (res) return res;
     }
     return await fixture(

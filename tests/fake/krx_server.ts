@@ -9,7 +9,9 @@
  * - `{kind: "status", status: 500, body?}` — that HTTP status with an HTML body;
  * - `{kind: "body", body, contentType?, status?}` — any body (malformed JSON, HTML, …);
  * - `{kind: "delay", ms}` — answer normally after a delay;
- * - `{kind: "logout"}` — data.krx only: every session ends, so the call answers `LOGOUT`.
+ * - `{kind: "logout"}` — data.krx only: every session ends, so the call answers `LOGOUT`;
+ * - `{kind: "echo", status?, contentType?}` — a page quoting the request back, `AUTH_KEY`
+ *   header and login form included (`loopback.ts`).
  *
  * Any fault may carry `times: n` to hit only the next n calls of that name.
  *
@@ -95,7 +97,12 @@ export async function startFakeKrx(opts: FakeKrxOptions): Promise<FakeKrx> {
     const f = faults.take(name);
     if (f?.kind === "logout") fixture.expireSessions();
     else if (f) {
-      const res = await commonFault(f, server, "application/json;charset=UTF-8");
+      const res = await commonFault(f, server, "application/json;charset=UTF-8", {
+        method: req.method,
+        url,
+        headers: req.headers,
+        body,
+      });
       if (res) return res;
     }
     return await fixture.fetch(

@@ -6,12 +6,51 @@
  * @module
  */
 
-/** Faults every fake source understands. */
+/**
+ * Faults every fake source understands. `echo` answers (default HTTP 400, HTML) with a page
+ * that quotes the request back the way misbehaving upstreams and gateways do: the request
+ * line, every header, the body, the decoded query and form fields, and the whole request
+ * base64- and base64url-encoded (API-gateway style) — so a key or password the client sent
+ * comes back raw, percent-encoded and base64-encoded (the secrets-masking test's probe).
+ */
 export type CommonFault =
   | { kind: "timeout" }
   | { kind: "status"; status: number; body?: string }
   | { kind: "body"; body: string | Uint8Array; contentType?: string; status?: number }
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  | { kind: "echo"; status?: number; contentType?: string };
+
+/** The request a fault may quote back (`echo`). */
+export interface EchoedRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The request body as text ("" for none). */
+  body: string;
+}
+
+const b64 = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+};
+
+/** The `echo` fault's page for a request. */
+export function echoPage(req: EchoedRequest, status = 400): string {
+  const headers = [...req.headers].map(([k, v]) => `${k}: ${v}`).join("\n");
+  const head = `${req.method} ${req.url.pathname}${req.url.search}`;
+  const decoded = (p: URLSearchParams) => [...p].map(([k, v]) => `${k} = ${v}`).join("\n");
+  const whole = `${head}\n${headers}\n\n${req.body}`;
+  return `<!DOCTYPE html><html><head><title>${status} Error</title></head><body>` +
+    `<h1>${status} Bad Request</h1><p>${head}</p><pre>${headers}</pre><pre>${req.body}</pre>` +
+    `<pre>query:\n${decoded(req.url.searchParams)}</pre>` +
+    `<pre>form:\n${decoded(new URLSearchParams(req.body))}</pre>` +
+    `<p>request (base64): ${b64(whole)}</p>` +
+    `<p>request (base64url): ${
+      b64(whole).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")
+    }</p></body></html>`;
+}
 
 /** Faults by name; each counts down its `times` (default: every call). */
 export class FaultTable<F extends { times?: number }> {
@@ -80,14 +119,23 @@ export async function serveLoopback(
 
 /**
  * Answers a common fault. `delay` waits and returns null: the request then proceeds
- * normally. `body` faults default to `bodyType`.
+ * normally. `body` faults default to `bodyType`. `echo` quotes `req` back.
  */
 export async function commonFault(
   f: CommonFault,
   server: Loopback,
   bodyType: string,
+  req?: EchoedRequest,
 ): Promise<Response | null> {
   switch (f.kind) {
+    case "echo": {
+      if (!req) throw new Error("echo fault: no request to echo");
+      const status = f.status ?? 400;
+      return new Response(echoPage(req, status), {
+        status,
+        headers: { "content-type": f.contentType ?? "text/html;charset=UTF-8" },
+      });
+    }
     case "timeout":
       return await server.hold();
     case "status":
