@@ -196,11 +196,16 @@ export async function dartCorpMaster(ctx: JobsContext, scope: RunScope): Promise
   }
 }
 
-/** Probes every configured source; a failed probe is a WARN issue of this run. */
+/**
+ * Probes every configured source; a failed probe is a WARN issue of this run. Each probe
+ * counts as one API call of the run.
+ */
 export async function sourceHealthJob(ctx: JobsContext, scope: RunScope): Promise<void> {
   for (const p of ctx.probes) {
     const r = await checkSource(ctx, p);
     scope.counts.fetched++;
+    // Each probe is one source request (the run's api_calls; probes bypass `scope.dart`).
+    scope.detail.api_calls = Number(scope.detail.api_calls ?? 0) + 1;
     if (!r.ok) {
       scope.counts.failed++;
       scope.issues.push({

@@ -16,6 +16,7 @@ interface Run {
   trigger: string;
   status: string;
   counts: { fetched: number; new: number; changed: number; failed: number };
+  api_calls: number;
   error: string | null;
 }
 
@@ -65,6 +66,7 @@ Deno.test({
       const dataset = buildSampleDataset();
       assert.equal(run("dart_corp_master").counts.new, dataset.corps.length);
       assert.equal(run("dart_poll").counts.new, 2, "the two filings of yesterday and today");
+      assert.equal(run("source_health").api_calls, 3, "one probe call per source");
       const deals = (await get("/api/v1/ipo/pipeline?limit=1")).json().total;
       assert.ok(deals >= buildKindSampleDataset().offerings.length, "every KIND offering a deal");
       assert.equal(run("kind_ipo").counts.fetched, deals);
