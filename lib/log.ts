@@ -52,6 +52,8 @@ const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase(
 
 /** Base64 text shorter than this is not masked inside longer base64 (too likely by chance). */
 const MIN_BASE64_CORE = 8;
+/** Shortest secret form {@linkcode maskSecretBytes} replaces in payloads. */
+const MIN_BYTE_FORM = 8;
 
 /**
  * Every form a secret takes on the way out: raw; percent-encoded (`%2B`, upper- and
@@ -131,7 +133,13 @@ function matchers(): { text: RegExp | null; bytes: RegExp | null } {
     const forms = new Set<string>();
     for (const s of secrets) for (const f of secretForms(s)) forms.add(f);
     textMatcher = wordsRegex(forms);
-    byteMatcher = wordsRegex(new Set([...forms].map((f) => bytesAsText(utf8.encode(f)))));
+    // Payloads are data: a short secret (a 4-character member id) would match ordinary
+    // text in them and corrupt it, so bytes are masked for forms of 8 characters or more.
+    byteMatcher = wordsRegex(
+      new Set(
+        [...forms].filter((f) => f.length >= MIN_BYTE_FORM).map((f) => bytesAsText(utf8.encode(f))),
+      ),
+    );
     matchersStale = false;
   }
   return { text: textMatcher, bytes: byteMatcher };
@@ -156,8 +164,9 @@ const STARS = utf8.encode("***");
 
 /**
  * {@linkcode maskSecrets} for bytes (a payload as received): every form of a registered
- * secret is replaced by `***`, the other bytes are kept as they are (any encoding, binary
- * included). Returns the same array when nothing matched.
+ * secret (of 8 characters or more: shorter ones would hit ordinary data) is replaced by
+ * `***`, the other bytes are kept as they are (any encoding, binary included). Returns the
+ * same array when nothing matched.
  */
 export function maskSecretBytes(body: Uint8Array): Uint8Array {
   const m = matchers().bytes;

@@ -68,6 +68,11 @@ Deno.test("[mask] bytes: forms replaced, everything else (binary, EUC-KR) kept",
     );
     const clean = enc.encode("no secret here");
     assert.equal(maskSecretBytes(clean), clean, "unchanged input is returned as is");
+    // A short secret (a 5-letter member id) is masked in text, but not in payload data.
+    registerSecret("kdesk");
+    assert.equal(maskSecrets("id kdesk"), "id ***");
+    const data = enc.encode(`{"name":"kdesk data"}`);
+    assert.equal(maskSecretBytes(data), data);
   } finally {
     clearSecrets();
   }
