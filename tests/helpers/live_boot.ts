@@ -6,11 +6,12 @@
  *
  * The fakes serve: the sample DART dataset plus a filing dated today and one yesterday (KST,
  * the real clock: what the start-up poll reads); the KIND sample; and the KRX fixture day
- * re-dated to the last trading day before today (what the start-up catch-up collects).
+ * re-dated to the start-up catch-up day (`krxCatchUpDay`: today after 18:00 KST on a trading
+ * day, else the last trading day before today).
  *
  * @module
  */
-import { lastTradingDayBefore } from "../../lib/jobs/context.ts";
+import { krxCatchUpDay } from "../../lib/jobs/context.ts";
 import type { DartDataset } from "../../lib/sources/dart/fixture_fetch.ts";
 import type { KrxDataset } from "../../lib/sources/krx/mod.ts";
 import { buildSampleDataset } from "../../sample/dart_sample.ts";
@@ -111,7 +112,7 @@ export async function bootLive(opts: LiveBootOptions = {}): Promise<LiveBoot> {
   const now = new Date();
   const today = kstYmd(now);
   const yesterday = kstYmd(new Date(now.getTime() - 86400_000));
-  const krxDay = lastTradingDayBefore(now);
+  const krxDay = krxCatchUpDay(now);
 
   const dataset = buildSampleDataset();
   // Filings the start-up poll (yesterday..today) finds: an amended and a new one.
