@@ -249,17 +249,30 @@ Deno.test("[kind parse] decoding and the corpList download", async (t) => {
     assert.ok(decodeKind(raw, "text/html; charset=EUC-KR").includes("회사명"));
   });
 
-  await t.step("Should parse rows and re-pad 종목코드 to 6", () => {
-    const rows = parseCorpListDownload(bytes("corplist_euckr.html"), "application/vnd.ms-excel");
+  await t.step("Should parse the real layout: <col>s before the header row, no thead", () => {
+    const raw = bytes("corplist_euckr.html");
+    const html = decodeKind(raw);
+    assert.match(html, /<title>상장법인목록\(EXCEL\)<\/title>/);
+    assert.ok(html.indexOf("<col width") < html.indexOf("<th"), "the fixture has <col>s first");
+    assert.ok(!html.includes("<thead"));
+    const rows = parseCorpListDownload(raw, "application/vnd.ms-excel");
     assert.equal(rows.length, 4);
-    assert.deepEqual(rows.map((r) => [r.stock_code, r.market]), [
-      ["0091A0", "코스닥"],
-      ["489730", "유가증권"],
-      ["024110", "유가증권"],
-      ["495070", "코넥스"],
+    assert.deepEqual(rows.map((r) => [r.corp_name, r.stock_code, r.market]), [
+      ["하람로보틱스", "0091A0", "코스닥"],
+      ["온빛케미칼", "489730", "유가증권"],
+      ["동녘물산", "024110", "유가증권"],
+      ["소담푸드", "495070", "코넥스"],
     ]);
     assert.equal(rows[0].ceo, "임재성, 배소율");
-    assert.equal(rows[1].homepage, "");
+    assert.equal(rows[0].homepage, "http://www.haramrobotics.example.kr");
+    assert.equal(rows[1].homepage, "", "a blank, whitespace-only cell");
+    assert.equal(rows[0].listing_date, "2026-08-11");
+  });
+
+  await t.step("Should re-pad a 종목코드 that lost its leading zero to 6", () => {
+    const html = decodeKind(bytes("corplist_euckr.html")).replace(">024110<", ">24110<");
+    const rows = parseCorpListDownload(encodeEucKr(html), "text/html; charset=euc-kr");
+    assert.equal(rows[2].stock_code, "024110");
   });
 
   await t.step("Should decode UTF-8 by default and when declared", () => {
@@ -271,6 +284,85 @@ Deno.test("[kind parse] decoding and the corpList download", async (t) => {
       "<p>공모</p>",
     );
   });
+});
+
+Deno.test("[kind parse] header detection does not depend on what precedes the header row", async (t) => {
+  const real = decodeKind(bytes("corplist_euckr.html"));
+  const want = parseCorpListDownload(encodeEucKr(real), "text/html; charset=euc-kr");
+  const head = real.slice(real.indexOf("\t<tr>"), real.indexOf("</tr>") + 5);
+  const body = real.slice(real.indexOf("</tr>") + 5, real.indexOf("</table>"));
+  const table = (before: string, header = head, rows = body) =>
+    real.slice(0, real.indexOf("<table")) +
+    `<table border="1">${before}${header}${rows}</table>` +
+    real.slice(real.indexOf("</table>") + 8);
+  const variants: Record<string, string> = {
+    "<col>s with closing slashes (the real file)": table(real.slice(
+      real.indexOf("\t<col"),
+      real.indexOf("\t<tr>"),
+    )),
+    "a <colgroup>": table(`<colgroup><col width="20%" /><col width="10%" /></colgroup>`),
+    "<col>s without closing tags": table(`<col width=20%><col width=10%><col width=15%>`),
+    "a <caption> and a <colgroup> of bare <col>s": table(
+      `<caption>상장법인목록</caption><colgroup><col width=20%><col width=10%></colgroup>`,
+    ),
+    "blank rows": table(`<tr></tr><tr><td></td><td>&nbsp;</td></tr>\n`),
+    "<thead> and <tbody>": table(
+      `<colgroup><col /></colgroup><thead>`,
+      `${head}</thead><tbody>`,
+      `${body}</tbody>`,
+    ),
+    "nothing (a first-child header row)": table(""),
+  };
+  for (const [name, html] of Object.entries(variants)) {
+    await t.step(name, () => {
+      const got = parseCorpListDownload(encodeEucKr(html), "text/html; charset=euc-kr");
+      assert.deepEqual(got, want);
+    });
+  }
+
+  await t.step("a header row written in <td>s is found by its titles", () => {
+    const tds = head.replaceAll("<th", "<td").replaceAll("</th>", "</td>");
+    const got = parseCorpListDownload(
+      encodeEucKr(table(`<colgroup><col width=20%></colgroup>`, tds)),
+      "text/html; charset=euc-kr",
+    );
+    assert.deepEqual(got, want);
+  });
+
+  await t.step("a table without the columns is still a KindFormatError", () => {
+    throwsKind(
+      () =>
+        parseCorpListDownload(
+          encodeEucKr(table(`<col width=20%>`, "<tr><th>회사명</th><th>비고</th></tr>", "")),
+          "text/html; charset=euc-kr",
+        ),
+      KindFormatError,
+      /expected columns/,
+    );
+  });
+
+  await t.step(
+    "_down variants with <col>s before the header (the fake KIND's layout)",
+    async () => {
+      const ds = buildKindSampleDataset();
+      const f = createKindFixtureFetch(ds);
+      const html = await (await f("https://kind.krx.co.kr/listinvstg/pubofrprogcom.do", {
+        method: "POST",
+        body: new URLSearchParams({
+          method: "searchPubofrProgComSub",
+          forward: "pubofrprogcom_down",
+        }),
+      })).text();
+      assert.ok(html.indexOf("<col width") < html.indexOf("<th"));
+      const colgroup = html.replace(
+        /(\t<col [^>]*\/>\n)+/,
+        "<colgroup><col width=30%><col></colgroup>\n",
+      );
+      for (const h of [html, colgroup]) {
+        assert.equal(parseOfferings(h, { download: true }).rows.length, ds.offerings.length);
+      }
+    },
+  );
 });
 
 Deno.test("[kind parse] underwriter names", () => {

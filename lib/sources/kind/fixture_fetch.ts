@@ -195,26 +195,47 @@ ${footer(paging.total, paging.page, paging.pages)}
 /** A download cell: HTML, or HTML with `<td>` attributes. */
 type DownCell = string | { attrs: string; html: string };
 
-/** An "Excel" download (`forward=…_down`): a full document with a plain header row. */
+/**
+ * An "Excel" download (`corpList.do?method=download`, `forward=…_down`) in the layout of the
+ * real 상장법인목록 file (`shared/sources/krx-kind.md` §3.1, [S16]): blank lines before
+ * `<html xmlns>`, a `charset` meta and an `(EXCEL)` title, a `bbs_tb` table whose bare
+ * `<col width=…>` elements (one fewer than the columns, as in the real file) come before the
+ * header row of `<th bgcolor="#66FF99" >` cells, no `<thead>`/`<tbody>`, and blank lines
+ * between rows.
+ */
 function downloadDoc(
   titles: string[],
   rows: DownCell[][],
   charset = "utf-8",
   rowAttrs: string[] = [],
+  title = "상장법인목록",
 ): string {
   const td = (
     c: DownCell,
-  ) => (typeof c === "string" ? `<td>${c}</td>` : `<td ${c.attrs}>${c.html}</td>`);
-  const tr = rows.map((cells, i) => `<tr${rowAttrs[i] ?? ""}>${cells.map(td).join("")}</tr>`);
-  return `<html>
+  ) => (typeof c === "string" ? `\t\t<td>${c}</td>` : `\t\t<td ${c.attrs}>${c.html}</td>`);
+  const tr = rows.map((cells, i) =>
+    `\t\t\t\n\t<tr${rowAttrs[i] ?? ""}>\n${cells.map(td).join("\n")}\n\t</tr>`
+  );
+  const width = Math.floor(100 / Math.max(1, titles.length));
+  const cols = titles.slice(1).map(() => `\t<col width="${width}%" />`);
+  return `\n\n\n\n\n\n<html xmlns="http://www.w3.org/1999/xhtml">
 <head>
-<meta http-equiv="Content-Type" content="application/vnd.ms-excel;charset=${charset}" />
+<meta http-equiv="Content-Type" content="text/html; charset=${charset}" />
+<title>${esc(title)}(EXCEL)</title>
 </head>
 <body>
-<table border="1">
-<tr>${titles.map((t) => `<th>${esc(t)}</th>`).join("")}</tr>
+\t<table cellpadding="0" cellspacing="1" class="bbs_tb" border="1">
+\t
+${cols.join("\n")}
+\t<tr>
+${titles.map((t) => `\t\t<th bgcolor="#66FF99" >${esc(t)}</th>`).join("\n")}
+\t</tr>
+\t
+\t\t
 ${tr.join("\n")}
-</table>
+\t\t
+\t
+\t</table>
 </body>
 </html>
 `;
@@ -503,11 +524,11 @@ export function renderCorpList(rows: KindCorpListRow[]): string {
     esc(r.corp_name),
     r.market ? CORPLIST_MARKET[r.market] : "",
     // pandas reads this column as a number; the real file carries the text-format style.
-    { attrs: `style="mso-number-format:'\\@';"`, html: r.stock_code },
+    { attrs: `style="mso-number-format:'@';text-align:center;"`, html: r.stock_code },
     esc(r.industry),
     esc(r.products),
-    r.listing_date ?? "",
-    esc(r.fiscal_month),
+    { attrs: `style="text-align:center;"`, html: r.listing_date ?? "" },
+    { attrs: `style="text-align:center;"`, html: esc(r.fiscal_month) },
     esc(r.ceo),
     esc(r.homepage),
     esc(r.region),
@@ -610,6 +631,7 @@ export function createKindFixtureFetch(
           rows.map((o) => offeringCells(o, false)),
           "utf-8",
           rows.map((o) => ` onclick="fnDetailView('${o.biz_proc_no}')"`),
+          "공모기업현황",
         ));
       }
       const pg = page(rows, form);
@@ -641,6 +663,9 @@ export function createKindFixtureFetch(
             esc(l.underwriters.join(", ")),
             ...choices.map((c) => listingExtra(l, c)),
           ]),
+          "utf-8",
+          [],
+          "신규상장기업현황",
         ));
       }
       const pg = page(rows, form);

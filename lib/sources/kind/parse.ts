@@ -204,15 +204,47 @@ export function checkUnavailable(root: HTMLElement, screen: string): void {
   }
 }
 
-/** Column titles: `fn_InitTitle("…")` script, else header `<th>`s, else `summary`. */
-function titlesOf(root: HTMLElement, table: HTMLElement): string[] | null {
+/** The table's own rows in document order (not those of tables nested in its cells). */
+function ownRows(table: HTMLElement): HTMLElement[] {
+  return table.querySelectorAll("tr").filter((tr) => {
+    let p = tr.parentNode as HTMLElement | null;
+    while (p && p.tagName !== "TABLE") p = p.parentNode as HTMLElement | null;
+    return p === table;
+  });
+}
+
+/** A row's own cells (`<th>` and `<td>`), in order. */
+const rowCells = (tr: HTMLElement) =>
+  tr.childNodes.filter((n): n is HTMLElement => {
+    const tag = (n as HTMLElement).tagName;
+    return tag === "TH" || tag === "TD";
+  });
+
+/**
+ * The header row: the first of the table's own rows that has a `<th>` cell — whatever comes
+ * before it (`<caption>`, `<colgroup>`, bare `<col>`s with or without closing tags, `<thead>`,
+ * blank rows). Without any `<th>`, the first row whose cell texts contain every `required`
+ * title (a download that writes its titles in `<td>`s).
+ */
+function headerRow(table: HTMLElement, required: string[]): HTMLElement | null {
+  const rows = ownRows(table);
+  const withTh = rows.find((tr) => rowCells(tr).some((c) => c.tagName === "TH"));
+  if (withTh) return withTh;
+  const want = required.map((r) => titleKey(r));
+  return rows.find((tr) => {
+    const have = new Set(rowCells(tr).map((c) => titleKey(cellText(c))));
+    return want.length > 0 && want.every((w) => have.has(w));
+  }) ?? null;
+}
+
+/** Column titles: `fn_InitTitle("…")` script, else the header row's cells, else `summary`. */
+function titlesOf(root: HTMLElement, table: HTMLElement, required: string[] = []): string[] | null {
   for (const s of root.querySelectorAll("script")) {
     const m = /fn_InitTitle\(\s*["']([^"']*)["']/.exec(s.text);
     if (m) return m[1].split(",").map(clean).filter((t) => t !== "");
   }
-  const ths = table.querySelectorAll("thead th");
-  const head = ths.length ? ths : table.querySelectorAll("tr:first-child th");
-  if (head.length) return head.map(cellText);
+  const head = headerRow(table, required);
+  if (head) return rowCells(head).map(cellText);
   const summary = table.getAttribute("summary");
   if (summary) return summary.split(",").map(clean).filter((t) => t !== "");
   return null;
@@ -241,7 +273,7 @@ function readGrid(root: HTMLElement, screen: string, required: string[]): Grid {
   let table: HTMLElement | null = null;
   let titles: string[] | null = null;
   for (const t of tables) {
-    const ts = titlesOf(root, t);
+    const ts = titlesOf(root, t, required);
     if (ts && required.every((r) => ts.some((x) => titleKey(x) === titleKey(r)))) {
       table = t;
       titles = ts;
@@ -257,13 +289,19 @@ function readGrid(root: HTMLElement, screen: string, required: string[]): Grid {
       screen,
     );
   }
-  const body = table.querySelector("tbody") ?? table;
+  const head = headerRow(table, required);
   const rows: Grid["rows"] = [];
   let empty = false;
-  for (const tr of body.querySelectorAll("tr")) {
-    if (tr.querySelector("th")) continue; // a header row inside the body (download variant)
+  for (const tr of ownRows(table)) {
+    if (tr === head) continue;
+    // Header rows (of the download variants), blank rows and rows of only empty cells.
+    if (rowCells(tr).some((c) => c.tagName === "TH")) continue;
     const cells = tr.querySelectorAll("td").filter((td) => td.parentNode === tr);
-    if (cells.length === 0) continue;
+    if (
+      cells.length === 0 || cells.every((td) => clean(td.text) === "" && !td.querySelector("img"))
+    ) {
+      continue;
+    }
     const only = cells.length === 1 ? cells[0] : null;
     if (
       only &&
