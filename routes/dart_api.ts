@@ -13,10 +13,8 @@ import type { HandlerName } from "../cron/schedules.ts";
 import { Disclosure } from "../lib/etl/schemas.ts";
 import { adminGuardFor } from "../lib/jobs/admin.ts";
 import { disclosureDetail, disclosureStats, searchDisclosures } from "../lib/jobs/dart_query.ts";
-import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
-import { listWindows } from "../lib/sources/dart/client.ts";
-import { createRun, finishRun } from "../lib/store/runs.ts";
+import { startDartBackfill } from "../lib/jobs/backfill.ts";
 import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -243,29 +241,8 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
     if (!jobs) {
       return problem(503, "Jobs are not running in this process.", { instance: c.req.path });
     }
-    const from = b.data.from.replaceAll("-", ""), to = b.data.to.replaceAll("-", "");
-    const run = await createRun(deps.kv, {
-      job: "dart_backfill",
-      source: "dart",
-      trigger: "manual",
-      detail: { from, to },
-    });
-    const windows = listWindows(from, to);
-    const sent = await enqueue(
-      jobs,
-      windows.map(([bgn_de, end_de]) => ({
-        kind: "backfill_window" as const,
-        source: "dart" as const,
-        bgn_de,
-        end_de,
-        key: `backfill:${bgn_de}:${end_de}:${run.id}`,
-        run_id: run.id,
-      })),
-    );
-    await finishRun(deps.kv, run.id, (r) => {
-      r.enqueued = sent.length;
-    });
-    return c.json({ run_id: run.id, job: "dart_backfill", enqueued: sent.length }, 202);
+    const run = await startDartBackfill(jobs, b.data.from, b.data.to);
+    return c.json({ run_id: run.run_id, job: "dart_backfill", enqueued: run.enqueued }, 202);
   });
 
   return app;

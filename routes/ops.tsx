@@ -131,7 +131,7 @@ export function opsRoutes(deps: AppDeps): Hono {
     if (!deps.jobs) {
       return problem(503, "Jobs are not running in this process.", { instance: path });
     }
-    const ok = await retryDeadLetter(deps.kv, id, { backoffSchedule: deps.jobs.backoffSchedule });
+    const ok = await retryDeadLetter(deps.kv, id);
     if (!ok) return problem(404, `No dead letter ${id}`, { instance: path });
     return Response.json({ id, retried: true }, { status: 202 });
   };

@@ -17,8 +17,9 @@
  * KRX: one trading day at a time (weekends and known holidays skipped) through the same
  * collector as the daily job (`collectKrxDay`: trades, base info, indices, and investor flows
  * when KRX_ID/KRX_PW are set), validated, into one `krx_backfill` run with its issues. Days
- * already collected (a stored day status) are skipped, so running the same command again
- * resumes; `--restart` collects every day again. Before each day the KRX quota
+ * already collected (a stored day status that is not pending) are skipped, so running the same
+ * command again resumes; `--restart` collects every day again. A day KRX answers empty
+ * although the calendar trades stays pending (not published yet) and is collected again. Before each day the KRX quota
  * (KRX_DAILY_QUOTA, KST day) is checked: exit code 3 when a day would leave fewer than
  * `--reserve` calls. KIND has no backfill (exit code 2).
  *
@@ -144,7 +145,10 @@ async function krxBackfill(args: Args): Promise<number> {
   }
   const all = tradingDaysBetween(args.from, args.to);
   const days: string[] = [];
-  for (const d of all) if (args.restart || !(await getDayStatus(kv, d))) days.push(d);
+  for (const d of all) {
+    const status = await getDayStatus(kv, d);
+    if (args.restart || !status || status.pending) days.push(d);
+  }
   const run = await createRun(kv, {
     job: "krx_backfill",
     source: "krx",
@@ -212,7 +216,8 @@ async function krxBackfill(args: Args): Promise<number> {
     }
     if (tty) Deno.stderr.writeSync(enc.encode("\n"));
     const done = await finishRun(kv, run.id, (x) => {
-      x.counts = counts;
+      // new/changed are in the run's counters already (counted by the writes).
+      x.counts = { ...x.counts, fetched: counts.fetched, failed: counts.failed };
       x.api_calls += p.calls;
       if (stopped) x.detail = { ...x.detail, stopped };
     });
@@ -240,7 +245,7 @@ async function krxBackfill(args: Args): Promise<number> {
     }
   } catch (e) {
     await finishRun(kv, run.id, (x) => {
-      x.counts = counts;
+      x.counts = { ...x.counts, fetched: counts.fetched, failed: counts.failed };
       x.api_calls += p.calls;
       x.error = maskSecrets(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     });

@@ -299,7 +299,7 @@ Deno.test("[krx daily] a day with 90 % of KOSPI present is PARTIAL (completeness
   }
 });
 
-Deno.test("[krx daily] holidays: a weekend makes no call; an empty KRX day is stored as one", async () => {
+Deno.test("[krx daily] holidays: a weekend makes no call; an empty trading day is pending, not a holiday", async () => {
   const r = await rig({ now: "2026-11-21T09:00:00Z" }); // Saturday 18:00 KST
   try {
     const sat = await run(r);
@@ -311,21 +311,22 @@ Deno.test("[krx daily] holidays: a weekend makes no call; an empty KRX day is st
     const xmas = await run(r, "2026-12-25"); // a known holiday
     assert.equal(xmas.detail?.holiday, true);
     assert.deepEqual(r.calls, []);
-    // A weekday the calendar does not know: KRX answers [] everywhere.
-    const empty = await run(r, "2026-11-23");
-    assert.equal(empty.status, "SUCCEEDED");
-    assert.equal(empty.detail?.holiday, true);
-    assert.equal(empty.detail?.api_calls, 3, "only the trade calls");
-    assert.equal(r.calls.length, 3);
-    assert.equal((await getDayStatus(r.kv, "2026-11-23"))?.holiday, true);
+    // A weekday the calendar trades: KRX answers [] everywhere (not published yet).
+    for (const explicit of [true, false]) {
+      r.ctx.now = () => new Date("2026-11-23T09:00:00Z");
+      const empty = await run(r, explicit ? "2026-11-23" : undefined);
+      assert.equal(empty.status, "PARTIAL");
+      assert.equal(empty.detail?.holiday, false);
+      assert.equal(empty.detail?.pending, true);
+      assert.equal(empty.detail?.api_calls, 3, "only the trade calls");
+      assert.deepEqual((await listIssues(r.kv, { run_id: empty.id })).map((i) => i.code), [
+        "KRX_NO_DATA",
+      ]);
+      const status = await getDayStatus(r.kv, "2026-11-23");
+      assert.equal(status?.holiday, false, "never closed from emptiness alone");
+      assert.equal(status?.pending, true);
+    }
     assert.equal(await latestBarDay(r.kv), null, "no bars");
-    // …but on the scheduled run of that day (no explicit day) it is worth a WARN
-    r.ctx.now = () => new Date("2026-11-23T09:00:00Z");
-    const today = await run(r);
-    assert.equal(today.status, "PARTIAL");
-    assert.deepEqual((await listIssues(r.kv, { run_id: today.id })).map((i) => i.code), [
-      "KRX_NO_DATA",
-    ]);
   } finally {
     r.close();
   }
@@ -452,6 +453,8 @@ Deno.test("[krx daily] a backfill enqueues one message per trading day into one 
     assert.equal(parent?.job, "krx_backfill");
     assert.equal(parent?.source, "krx");
     assert.equal(parent?.enqueued, 5);
+    assert.equal(parent?.status, "RUNNING", "five days still queued");
+    assert.deepEqual(parent?.progress, { total: 5, enqueued: 5, done: 0, failed: 0 });
     // each message collects its day into the parent run (oldest first)
     for (
       const m of got.sort((
@@ -470,7 +473,8 @@ Deno.test("[krx daily] a backfill enqueues one message per trading day into one 
       30 * 5 + 30 + 4 * 5 + 3 * 5,
       "bars, instruments once, indices, flows",
     );
-    assert.equal(after.detail?.last_day, "2026-11-20");
+    assert.deepEqual(after.progress, { total: 5, enqueued: 5, done: 5, failed: 0 });
+    assert.ok(after.finished_at, "finished with its last day");
     for (const d of DAYS.slice(0, 5)) assert.equal((await getDay(r.kv, d, "KOSDAQ")).length, 8);
 
     // across Christmas: 12-24 and 12-28 only

@@ -110,6 +110,7 @@ Deno.test("[dart api] an admin backfill enqueues one message per 3-month window 
     assert.equal(run?.counts.fetched, expected);
     assert.equal(run?.counts.new, expected);
     assert.equal(run?.status, "SUCCEEDED");
+    assert.deepEqual(run?.progress, { total: 4, enqueued: 4, done: 4, failed: 0 });
     assert.ok((run?.api_calls ?? 0) >= 4);
     const listed = await (await app.request(
       "/api/dart/disclosures?from=2025-01-01&to=2025-12-31&all_versions=true&limit=500",

@@ -50,6 +50,22 @@ const TRIGGER_LABEL: Record<RunTrigger, string> = {
 
 const when = (iso: string | null) => (iso ? formatKstDateTime(new Date(iso)) : "–");
 
+/** Queued work of a run: days done / total, failed days, days not yet enqueued. */
+function RunProgressCell({ p }: { p: NonNullable<CollectionRun["progress"]> }) {
+  const waiting = p.total - p.enqueued;
+  return (
+    <span class="run-progress" data-progress={`${p.done}/${p.total}`}>
+      {" "}
+      <meter min={0} max={p.total || 1} value={p.done + p.failed}>
+        {p.done}/{p.total}
+      </meter>{" "}
+      {p.done}/{p.total}
+      {p.failed > 0 && ` (실패 ${p.failed})`}
+      {waiting > 0 && ` (등록 대기 ${waiting})`}
+    </span>
+  );
+}
+
 function Gauge({ used, max }: { used: number; max: number }) {
   const pct = max ? Math.round((used / max) * 1000) / 10 : 0;
   return (
@@ -188,6 +204,7 @@ export function OpsPage(p: OpsPageProps) {
                 <td title={r.trigger}>{TRIGGER_LABEL[r.trigger] ?? r.trigger}</td>
                 <td class={`run-${r.status.toLowerCase()}`} title={r.error ?? undefined}>
                   {STATUS_LABEL[r.status]}
+                  {r.progress && <RunProgressCell p={r.progress} />}
                 </td>
                 <td>
                   {r.counts.fetched}/{r.counts.new}/{r.counts.changed}/{r.counts.failed}

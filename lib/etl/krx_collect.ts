@@ -14,11 +14,20 @@
  * - a data.krx.co.kr failure (e.g. `KrxLoginError`, `LOGOUT`) is a WARN `source_failed` issue
  *   of source `datakrx`; a login failure stops the remaining flow calls of the day.
  *
- * A day whose three trade calls all answer `[]` is a holiday: nothing else is called.
+ * A day whose three trade calls all answer `[]` makes no other call. It is a holiday only when
+ * the calendar says so (`isTradingDay` false); on a calendar trading day it is **pending**:
+ * KRX publishes a day after the close, sometimes only the next morning, so emptiness alone
+ * never closes a day — the day status says `pending` and later runs (and the morning
+ * catch-up) collect it again.
  *
  * Bars are flagged, not dropped: every bar is stored even with an ERROR issue (only a repeated
  * code after its first row is dropped). A market whose stored cross-section equals the new one
  * is not rewritten, so re-collecting a day writes no bars (`new` = `changed` = 0).
+ *
+ * With a `run_id`, what the day adds or changes (bars, instruments, index bars, flows) is
+ * counted into that run's counters in the very commits that write it (the store's checked
+ * merges), so a day collected concurrently with another, or again after a crash, counts every
+ * row once. The returned `counts` are for information: callers add only `fetched`/`failed`.
  *
  * @module
  */
@@ -45,15 +54,15 @@ import type { RawRecord } from "../store/raw.ts";
 import type { RunCounts } from "../store/runs.ts";
 import {
   getDay,
-  getFlows,
   listBarDays,
   listInstruments,
+  mergeFlows,
   putBars,
   putDayStatus,
-  putFlows,
   putIndexBars,
   putInstruments,
 } from "../store/market.ts";
+import { isTradingDay } from "../market/sessions.ts";
 import { errText } from "../log.ts";
 import { addDays } from "../market/range.ts";
 import { validateDay } from "./krx_validate.ts";
@@ -79,8 +88,10 @@ export interface CollectKrxDayOptions {
 /** What {@linkcode collectKrxDay} did. */
 export interface CollectKrxDayResult {
   date: string;
-  /** Every trade call answered `[]`: a non-trading day (nothing stored but its status). */
+  /** Every trade call answered `[]` on a day the calendar closes (nothing stored but its status). */
   holiday: boolean;
+  /** Every trade call answered `[]` on a calendar trading day: not published yet. */
+  pending: boolean;
   /** Calls made (a data.krx login is not counted). */
   api_calls: number;
   /** Rows received; bars, index bars, instruments and flows added or changed; failed calls. */
@@ -98,10 +109,6 @@ const sameBar = (a: DailyBar, b: DailyBar) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close &&
   a.change === b.change && a.change_pct === b.change_pct && a.volume === b.volume &&
   a.value === b.value && a.market_cap === b.market_cap && a.shares === b.shares;
-
-const sameFlow = (a: InvestorFlow, b: InvestorFlow) =>
-  a.measure === b.measure && a.institutions === b.institutions &&
-  JSON.stringify(Object.entries(a.net).sort()) === JSON.stringify(Object.entries(b.net).sort());
 
 /** Collects, validates and stores one day (see the module header). */
 export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<CollectKrxDayResult> {
@@ -149,19 +156,21 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
     }
   }
 
-  // 1. Trades: all three empty → a holiday.
+  // 1. Trades: all three empty → a holiday (by the calendar) or not published yet.
   const trades = new Map<KrxMarket, DailyBar[] | null>();
   const settled = await Promise.allSettled(KRX_MARKETS.map(async (m) => {
     trades.set(m, await call(KRX_APIS.trades[m], () => krx.dailyTrades(m, date), true));
   }));
   // Wait for every trade call before failing, so none is left running.
   for (const s of settled) if (s.status === "rejected") throw s.reason;
-  const holiday = KRX_MARKETS.every((m) => trades.get(m)?.length === 0);
+  const empty = KRX_MARKETS.every((m) => trades.get(m)?.length === 0);
   const now = opts.now ?? (() => new Date());
-  if (holiday) {
+  if (empty) {
+    const holiday = !isTradingDay(date);
     await putDayStatus(kv, {
       date,
-      holiday: true,
+      holiday,
+      ...(holiday ? {} : { pending: true }),
       bars: {},
       indices: 0,
       run_id: runId,
@@ -170,6 +179,7 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
     return {
       date,
       holiday,
+      pending: !holiday,
       api_calls: calls,
       counts,
       issues,
@@ -195,7 +205,7 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
   // 3. Instruments (only new or changed ones are written).
   const instruments = KRX_MARKETS.flatMap((m) => base.get(m) ?? []);
   if (instruments.length) {
-    const r = await putInstruments(kv, instruments);
+    const r = await putInstruments(kv, instruments, runId);
     counts.new += r.new;
     counts.changed += r.changed;
   }
@@ -227,14 +237,14 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
     });
     if (!diff.length && stored.size === v.bars.length) continue; // identical: nothing to write
     for (const b of diff) changed.add(b.code);
-    const r = await putBars(kv, m, v.bars);
+    const r = await putBars(kv, m, v.bars, runId);
     counts.new += r.new;
     counts.changed += r.changed;
   }
 
   // 5. Index bars (merged per index and year; unchanged years are not rewritten).
   if (index.length) {
-    const r = await putIndexBars(kv, index);
+    const r = await putIndexBars(kv, index, runId);
     counts.new += r.new;
     counts.changed += r.changed;
   }
@@ -242,29 +252,25 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
   // 6. Investor flows (data.krx.co.kr): failures are WARN, prices are kept.
   let flowCount = 0;
   if (opts.flows) {
-    const fresh: InvestorFlow[] = [];
+    const got: InvestorFlow[] = [];
     for (const m of KRX_MARKETS) {
       calls++;
-      let got: InvestorFlow[];
       try {
         const r = await opts.flows.investorFlows(m, date, date);
-        got = r.data.filter((f) => f.date === date);
-        counts.fetched += got.length;
+        const day = r.data.filter((f) => f.date === date);
+        counts.fetched += day.length;
+        got.push(...day);
       } catch (e) {
         failed(`${FLOW_SCREEN} ${m}`, e, "datakrx", "WARN");
         if (e instanceof KrxLoginError) break; // the session is gone for every market
-        continue;
-      }
-      flowCount += got.length;
-      const old = (await getFlows(kv, m, date, date))[0];
-      for (const f of got) {
-        if (!old) counts.new++;
-        else if (!sameFlow(old, f)) counts.changed++;
-        else continue;
-        fresh.push(f);
       }
     }
-    if (fresh.length) await putFlows(kv, fresh);
+    flowCount = got.length;
+    if (got.length) {
+      const r = await mergeFlows(kv, got, runId);
+      counts.new += r.new;
+      counts.changed += r.changed;
+    }
   }
 
   // 7. Payload schemas (a field added or removed by KRX is an issue), day status.
@@ -284,6 +290,7 @@ export async function collectKrxDay(opts: CollectKrxDayOptions): Promise<Collect
   return {
     date,
     holiday: false,
+    pending: false,
     api_calls: calls,
     counts,
     issues,

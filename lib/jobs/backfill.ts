@@ -14,7 +14,10 @@ import { QuotaExceededError } from "../http/errors.ts";
 import type { RateUsage } from "../http/rate_limit.ts";
 import { log } from "../log.ts";
 import { listWindows } from "../sources/dart/client.ts";
+import { enqueueMutations, stampJobs } from "../store/jobs.ts";
 import { keys } from "../store/keys.ts";
+import { createRunWith, newRun, settleRun } from "../store/runs.ts";
+import type { NewJob } from "./messages.ts";
 import type { JobsContext, JobsDart, RunScope } from "./runtime.ts";
 
 type Row = Record<string, string | undefined>;
@@ -239,6 +242,42 @@ export async function backfillWindow(
     if (r.empty || page_no >= r.data.total_page) break;
   }
   return out;
+}
+
+/**
+ * Starts a queued DART backfill (admin): one `dart_backfill` run with one `backfill_window`
+ * message per 3-month window, stored in one atomic (the run and all its windows, or
+ * nothing). The run is RUNNING with `progress` until its last window is done (each window is
+ * a unit of it), then SUCCEEDED / PARTIAL / FAILED.
+ */
+export async function startDartBackfill(
+  ctx: Pick<JobsContext, "kv">,
+  from: string,
+  to: string,
+): Promise<{ run_id: string; enqueued: number }> {
+  const f = ymd(from), t = ymd(to);
+  if (f > t) throw new RangeError(`from ${from} is after to ${to}`);
+  const windows = listWindows(f, t);
+  const run = newRun({
+    job: "dart_backfill",
+    source: "dart",
+    trigger: "manual",
+    detail: { from: f, to: t },
+    progress_total: windows.length,
+  });
+  run.enqueued = windows.length;
+  run.progress!.enqueued = windows.length;
+  const jobs: NewJob[] = windows.map(([bgn_de, end_de]) => ({
+    kind: "backfill_window",
+    source: "dart",
+    bgn_de,
+    end_de,
+    key: `backfill:${bgn_de}:${end_de}:${run.id}`,
+    run_id: run.id,
+  }));
+  await createRunWith(ctx.kv, run, (op) => enqueueMutations(op, stampJobs(jobs)));
+  if (!windows.length) await settleRun(ctx.kv, run.id);
+  return { run_id: run.id, enqueued: jobs.length };
 }
 
 /** Today's KST day as YYYY-MM-DD. */

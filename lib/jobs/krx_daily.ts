@@ -4,12 +4,13 @@
  *
  * - The day is `opts.day`, else the KST date of `ctx.now()`. A weekend or a known holiday
  *   (`isTradingDay` false) records `holiday: true` and makes no call. When KRX answers no
- *   rows for today although the calendar says it trades, the day is stored as a holiday and
- *   the run gets a `KRX_NO_DATA` WARN (a closure the calendar misses, or data not published
- *   yet); for an explicit day (backfill, admin) an empty answer is a plain holiday.
+ *   rows for a day the calendar says trades, the day is **pending**, never a holiday: KRX
+ *   publishes after the close, sometimes only the next morning. The run gets a `KRX_NO_DATA`
+ *   WARN, and later runs collect it again.
  * - `scope.detail.api_calls` = calls made (the `krx_day` handler adds it to the parent run);
- *   counts and issues go into the scope (issues set the run status: ERROR → FAILED,
- *   WARN → PARTIAL).
+ *   rows added or changed are counted into the run by the writes themselves (see
+ *   `collectKrxDay`); fetched rows, failed calls and issues go into the scope (issues set the
+ *   run status: ERROR → FAILED, WARN → PARTIAL).
  * - When the day is the newest stored trading day and some bars changed, each company with a
  *   snapshot whose stock code got a changed bar gets one `rebuild_snapshot` message, so its
  *   price section refreshes. A past day (backfill) enqueues nothing: the next daily run
@@ -72,22 +73,23 @@ export function krxDailyJob(krx: KrxApi, flows?: DataKrxApi): ExternalJob {
       run_id: scope.run.id,
     });
     scope.detail.holiday = r.holiday;
+    scope.detail.pending = r.pending;
     scope.detail.api_calls = r.api_calls;
-    if (r.holiday && !opts?.day) {
-      // Today is a trading day by the calendar, yet KRX has no rows.
+    if (r.pending) {
+      // A trading day by the calendar, yet KRX has no rows: not published yet.
       scope.issues.push({
         code: "KRX_NO_DATA",
         severity: "WARN",
         source: "krx",
         subject: `krx ${day}`,
-        message: `KRX answered no rows for ${day}, a trading day by the calendar: a closure ` +
-          `missing from KRX_HOLIDAYS, or the day is not published yet (run it again later)`,
+        message: `KRX answered no rows for ${day}, a trading day by the calendar: not ` +
+          `published yet (or a closure missing from KRX_HOLIDAYS). The day is pending, not ` +
+          `closed; the next runs and the 08:00 catch-up collect it again`,
         run_id: scope.run.id,
       });
     }
+    // new/changed are already in the run's counters (committed with the writes).
     scope.counts.fetched += r.counts.fetched;
-    scope.counts.new += r.counts.new;
-    scope.counts.changed += r.counts.changed;
     scope.counts.failed += r.counts.failed;
     scope.issues.push(...r.issues);
     if (!r.codes_changed.length || (await latestBarDay(ctx.kv)) !== day) return;

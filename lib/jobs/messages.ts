@@ -14,6 +14,10 @@ interface Base {
   /** The run that enqueued it (its counts and issues are updated by the handler). */
   run_id: string | null;
   enqueued_at: string;
+  /** Failed tries so far (the runtime puts a failed message back with `attempt + 1`). */
+  attempt?: number;
+  /** Times the message was put back without a try (write contention, a busy worker). */
+  deferrals?: number;
 }
 
 /** Refetch one company from DART and rebuild its snapshot. */

@@ -16,6 +16,7 @@
 import type { Disclosure, Financials } from "../etl/schemas.ts";
 import { getBlob } from "../store/blobs.ts";
 import { keys } from "../store/keys.ts";
+import { contentionPause, KvContentionError } from "../store/kv.ts";
 import type { RawRecord } from "../store/raw.ts";
 import {
   type DatasetSchema,
@@ -61,10 +62,19 @@ export function responseFields(body: Uint8Array): string[] | null {
   return [...fields].sort();
 }
 
+/** Field-set hashes known to be the registry's, per KV handle and `source/dataset`. */
+const knownSchemas = new WeakMap<Deno.Kv, Map<string, string>>();
+
 /**
  * Compares the field set of a dataset's latest responses with the registry's. The first
  * sighting registers it; a change raises `SCHEMA_CHANGED` and records the new set (so the
  * issue is raised once per change).
+ *
+ * The registry key is shared by every response of a dataset (one per KRX day of a backfill),
+ * so it is written only when the field set changes: a hash this process already saw in the
+ * registry costs nothing, an unchanged one costs one read, and a lost race on a real change
+ * is re-read (the winner's set usually equals ours). Persistent contention throws
+ * `KvContentionError`, which the queue retries later without spending a try.
  */
 export async function checkSchema(
   kv: Deno.Kv,
@@ -72,12 +82,16 @@ export async function checkSchema(
 ): Promise<NewIssue[]> {
   const now = (p.now ?? new Date()).toISOString();
   const hash = (await sha256(p.fields.join("\n"))).slice(0, 16);
-  for (let i = 0; i < 10; i++) {
+  const name = `${p.source}/${p.dataset}`;
+  let known = knownSchemas.get(kv);
+  if (!known) knownSchemas.set(kv, known = new Map());
+  if (known.get(name) === hash) return [];
+  for (let i = 0;; i++) {
     const prev = await getDatasetSchema(kv, p.source, p.dataset);
     const old = prev.value;
     if (old && old.hash === hash) {
-      if (await putDatasetSchema(kv, prev, { ...old, checked_at: now })) return [];
-      continue;
+      known.set(name, hash);
+      return [];
     }
     const next: DatasetSchema = {
       source: p.source,
@@ -88,7 +102,12 @@ export async function checkSchema(
       changed_at: now,
       checked_at: now,
     };
-    if (!(await putDatasetSchema(kv, prev, next))) continue;
+    if (!(await putDatasetSchema(kv, prev, next))) {
+      if (i >= 100) throw new KvContentionError(`schema registry ${name}`);
+      await contentionPause(i);
+      continue;
+    }
+    known.set(name, hash);
     if (!old) return [];
     const before = new Set(old.fields), after = new Set(p.fields);
     const added = p.fields.filter((f) => !before.has(f));
@@ -97,14 +116,13 @@ export async function checkSchema(
       code: "SCHEMA_CHANGED",
       severity: removed.length ? "ERROR" : "WARN",
       source: p.source,
-      subject: `${p.source}/${p.dataset}`,
+      subject: name,
       message: `response fields changed (hash ${old.hash} → ${hash}); added: ${
         added.join(", ") || "none"
       }; removed: ${removed.join(", ") || "none"}`,
       run_id: p.run_id,
     }];
   }
-  throw new Error(`schema registry ${p.source}/${p.dataset}: too much contention`);
 }
 
 /** Runs {@linkcode checkSchema} on the union of fields of stored raw responses. */

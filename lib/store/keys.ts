@@ -161,8 +161,22 @@ export const keys = {
   deadLetterPrefix: () => ["dead_letter"] as const,
   /** KvU64 counters: "enqueued", "processed", "dropped". */
   jobCounter: (name: string) => ["job_counter", name] as const,
+  /**
+   * A message enqueued and not yet processed or dropped, by message id (set in the enqueue's
+   * atomic, deleted in the one that counts it processed: a redelivery cannot count twice).
+   */
+  jobPending: (id: string) => ["job_pending", id] as const,
   collectionRun: (id: string) => ["collection_run", id] as const,
   collectionRunPrefix: () => ["collection_run"] as const,
+  /**
+   * KvU64 counters of a run that its queue messages and writers add to (`sum`, so concurrent
+   * writers never conflict): fetched, new, changed, failed, api_calls, issues, units.
+   */
+  runCounter: (runId: string, name: string) => ["run_counter", runId, name] as const,
+  runCounterPrefix: (runId: string) => ["run_counter", runId] as const,
+  runCounterRoot: () => ["run_counter"] as const,
+  /** A finished unit of a run's queued work (one KRX day of a backfill): done or failed. */
+  runUnit: (runId: string, unit: string) => ["run_unit", runId, unit] as const,
   qualityIssue: (id: string) => ["quality_issue", id] as const,
   qualityIssuePrefix: () => ["quality_issue"] as const,
   qualityIssueByRun: (runId: string, id: string) => ["quality_issue_by_run", runId, id] as const,

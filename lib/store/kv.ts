@@ -106,3 +106,20 @@ export class AtomicBatcher {
     return this.#commits;
   }
 }
+
+/**
+ * Thrown when an optimistic (checked) write kept losing to other writers. Not a failure of the
+ * work: the queue runtime retries it later without spending one of the message's tries.
+ */
+export class KvContentionError extends Error {
+  override name = "KvContentionError";
+  constructor(what: string) {
+    super(`${what}: too much contention (other writers kept winning); will retry`);
+  }
+}
+
+/** A short, growing, jittered pause before retrying a lost optimistic write (≤ 300 ms). */
+export function contentionPause(attempt: number): Promise<void> {
+  const ms = Math.min(200, 2 ** Math.min(attempt, 8)) * (0.5 + Math.random());
+  return new Promise((r) => setTimeout(r, ms));
+}

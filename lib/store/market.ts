@@ -13,6 +13,12 @@
  * Writes merge by date (a re-collected day replaces its bars) and report what changed, so a
  * re-run of a day writes nothing new. Every write bumps the market epoch.
  *
+ * Keys shared by many days (an instrument's or index's year, an instrument) are merged with
+ * checked atomics of at most 10 keys, re-read and retried when another writer got there
+ * first: days collected at the same time never lose each other's rows. When a `runId` is
+ * given, what a commit adds or changes is summed into that run's counters in the same commit,
+ * so a crash can neither lose a count nor let the retry count it again.
+ *
  * @module
  */
 import {
@@ -29,7 +35,14 @@ import { addDays } from "../market/range.ts";
 import type { PriceSummary } from "../market/summary.ts";
 import { getBlob, putBlob } from "./blobs.ts";
 import { keys } from "./keys.ts";
-import { assertCommitted, AtomicBatcher, listAll } from "./kv.ts";
+import {
+  assertCommitted,
+  AtomicBatcher,
+  contentionPause,
+  KvContentionError,
+  listAll,
+} from "./kv.ts";
+import { addRunCounts } from "./runs.ts";
 
 // ---------------------------------------------------------------------------------------
 // Packed columns
@@ -144,15 +157,20 @@ export interface MergeCounts {
   unchanged: number;
 }
 
+/** Keys merged per checked commit (Deno KV allows 10 checks per atomic). */
+const GROUP = 10;
+
 /**
- * Merges rows (by series id and date) into the per-year packs: one read and at most one
- * write per (series, year). Returns what changed.
+ * Merges rows (by series id and date) into the per-year packs: for every 10 (series, year)
+ * keys one read and one checked commit of the changed ones (retried on a lost race). Returns
+ * what changed; with `runId`, adds it to the run's counters in the same commits.
  */
 async function mergeSeries(
   kv: Deno.Kv,
   keyOf: (id: string, year: number) => Deno.KvKey,
   fields: readonly string[],
   rows: Map<string, Map<number, Float64Array>>,
+  runId: string | null = null,
 ): Promise<MergeCounts> {
   const counts: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
   const groups: { id: string; year: number; rows: [number, Float64Array][] }[] = [];
@@ -166,29 +184,42 @@ async function mergeSeries(
     }
     for (const [year, r] of byYear) groups.push({ id, year, rows: r });
   }
-  const batch = new AtomicBatcher(kv, 900, 640 * 1024);
-  for (let i = 0; i < groups.length; i += 10) {
-    const slice = groups.slice(i, i + 10);
-    const got = await kv.getMany<Uint8Array[]>(slice.map((g) => keyOf(g.id, g.year)));
-    for (let j = 0; j < slice.length; j++) {
-      const existing = got[j].value ? seriesRows(unpack(got[j].value!)) : new Map();
-      let dirty = false;
-      for (const [d, vals] of slice[j].rows) {
-        const old = existing.get(d);
-        if (!old) counts.new++;
-        else if (old.every((v: number, f: number) => sameNum(v, vals[f]))) {
-          counts.unchanged++;
-          continue;
-        } else counts.changed++;
-        existing.set(d, vals);
-        dirty = true;
+  for (let i = 0; i < groups.length; i += GROUP) {
+    const slice = groups.slice(i, i + GROUP);
+    const slotKeys = slice.map((g) => keyOf(g.id, g.year));
+    for (let attempt = 0;; attempt++) {
+      const got = await kv.getMany<Uint8Array[]>(slotKeys);
+      const c: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
+      const op = kv.atomic();
+      let writes = 0;
+      for (let j = 0; j < slice.length; j++) {
+        const existing = got[j].value ? seriesRows(unpack(got[j].value!)) : new Map();
+        let dirty = false;
+        for (const [d, vals] of slice[j].rows) {
+          const old = existing.get(d);
+          if (!old) c.new++;
+          else if (old.every((v: number, f: number) => sameNum(v, vals[f]))) {
+            c.unchanged++;
+            continue;
+          } else c.changed++;
+          existing.set(d, vals);
+          dirty = true;
+        }
+        if (!dirty) continue;
+        op.check(got[j]).set(slotKeys[j], packSeries(fields, existing));
+        writes++;
       }
-      if (!dirty) continue;
-      const bytes = packSeries(fields, existing);
-      await batch.set(keyOf(slice[j].id, slice[j].year), bytes, bytes.length + 64);
+      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
+      if (!writes || (await op.commit()).ok) {
+        counts.new += c.new;
+        counts.changed += c.changed;
+        counts.unchanged += c.unchanged;
+        break;
+      }
+      if (attempt >= 200) throw new KvContentionError(`series ${String(slotKeys[0])}`);
+      await contentionPause(attempt);
     }
   }
-  await batch.flush();
   return counts;
 }
 
@@ -259,13 +290,17 @@ export interface PutBarsResult extends MergeCounts {
 }
 
 /**
- * Stores the bars of one market for one or more days: each day's cross-section replaces the
- * stored one, and the bars are merged into the per-(instrument, year) series.
+ * Stores the bars of one market for one or more days: the bars are merged into the
+ * per-(instrument, year) series, then each day's cross-section replaces the stored one. The
+ * cross-section is written last, so a stored cross-section means its series are complete (a
+ * crash in between leaves no cross-section, and the day is written again). With `runId`, the
+ * rows added or changed are counted into that run in the commits that write them.
  */
 export async function putBars(
   kv: Deno.Kv,
   market: KrxMarket,
   bars: Iterable<DailyBar>,
+  runId: string | null = null,
 ): Promise<PutBarsResult> {
   const byDay = new Map<string, DailyBar[]>();
   const byCode = new Map<string, Map<number, Float64Array>>();
@@ -277,6 +312,7 @@ export async function putBars(
     if (!s) byCode.set(b.code, s = new Map());
     s.set(ymdInt(b.date), barVals(b));
   }
+  const counts = await mergeSeries(kv, keys.barYear, BAR_FIELDS, byCode, runId);
   const at = new Date().toISOString();
   const days = new AtomicBatcher(kv, 900, 640 * 1024);
   for (const [date, rows] of byDay) {
@@ -295,7 +331,6 @@ export async function putBars(
     }
   }
   await days.flush();
-  const counts = await mergeSeries(kv, keys.barYear, BAR_FIELDS, byCode);
   await bumpMarketEpoch(kv);
   return { ...counts, days: byDay.size };
 }
@@ -441,8 +476,15 @@ export interface IndexMeta {
   name: string;
 }
 
-/** Stores index bars (merged per index and year) and their identities. */
-export async function putIndexBars(kv: Deno.Kv, bars: Iterable<IndexBar>): Promise<MergeCounts> {
+/**
+ * Stores index bars (merged per index and year) and their identities; with `runId`, counted
+ * into that run as they are written.
+ */
+export async function putIndexBars(
+  kv: Deno.Kv,
+  bars: Iterable<IndexBar>,
+  runId: string | null = null,
+): Promise<MergeCounts> {
   const byCode = new Map<string, Map<number, Float64Array>>();
   const metas = new Map<string, IndexMeta>();
   for (const b of bars) {
@@ -457,7 +499,7 @@ export async function putIndexBars(kv: Deno.Kv, bars: Iterable<IndexBar>): Promi
     if (!existing.has(m.index_code)) await batch.set(keys.indexMeta(m.index_code), m);
   }
   await batch.flush();
-  const counts = await mergeSeries(kv, keys.indexYear, INDEX_FIELDS, byCode);
+  const counts = await mergeSeries(kv, keys.indexYear, INDEX_FIELDS, byCode, runId);
   await bumpMarketEpoch(kv);
   return counts;
 }
@@ -503,33 +545,49 @@ export interface StoredInstrument extends Instrument {
 const sameInstrument = (a: Instrument, b: Instrument) =>
   (Object.keys(b) as (keyof Instrument)[]).every((k) => a[k] === b[k]);
 
-/** Writes instruments that are new or changed (with their ISIN index). */
+/**
+ * Writes instruments that are new or changed (with their ISIN index), 10 per checked commit
+ * (re-read and retried when another writer changed one first, so each change is counted
+ * once); with `runId`, counted into that run in the same commits.
+ */
 export async function putInstruments(
   kv: Deno.Kv,
   list: Instrument[],
+  runId: string | null = null,
 ): Promise<{ new: number; changed: number; unchanged: number }> {
   const counts = { new: 0, changed: 0, unchanged: 0 };
   const at = new Date().toISOString();
-  const batch = new AtomicBatcher(kv);
-  for (let i = 0; i < list.length; i += 10) {
-    const slice = list.slice(i, i + 10);
-    const got = await kv.getMany<StoredInstrument[]>(slice.map((x) => keys.instrument(x.code)));
-    for (let j = 0; j < slice.length; j++) {
-      const cur = slice[j];
-      const old = got[j].value;
-      if (old && sameInstrument(old, cur)) {
-        counts.unchanged++;
-        continue;
+  for (let i = 0; i < list.length; i += GROUP) {
+    const slice = list.slice(i, i + GROUP);
+    for (let attempt = 0;; attempt++) {
+      const got = await kv.getMany<StoredInstrument[]>(slice.map((x) => keys.instrument(x.code)));
+      const c = { new: 0, changed: 0, unchanged: 0 };
+      const op = kv.atomic();
+      for (let j = 0; j < slice.length; j++) {
+        const cur = slice[j];
+        const old = got[j].value;
+        if (old && sameInstrument(old, cur)) {
+          c.unchanged++;
+          continue;
+        }
+        if (old) c.changed++;
+        else c.new++;
+        op.check(got[j]).set(keys.instrument(cur.code), { ...cur, updated_at: at });
+        if (old?.isin && old.isin !== cur.isin) op.delete(keys.instrumentByIsin(old.isin));
+        if (cur.isin) op.set(keys.instrumentByIsin(cur.isin), cur.code);
       }
-      if (old) counts.changed++;
-      else counts.new++;
-      await batch.group(3, 1024);
-      await batch.set(keys.instrument(cur.code), { ...cur, updated_at: at }, 768);
-      if (old?.isin && old.isin !== cur.isin) await batch.delete(keys.instrumentByIsin(old.isin));
-      if (cur.isin) await batch.set(keys.instrumentByIsin(cur.isin), cur.code, 64);
+      const writes = c.new + c.changed;
+      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
+      if (!writes || (await op.commit()).ok) {
+        counts.new += c.new;
+        counts.changed += c.changed;
+        counts.unchanged += c.unchanged;
+        break;
+      }
+      if (attempt >= 200) throw new KvContentionError(`instrument ${slice[0].code}`);
+      await contentionPause(attempt);
     }
   }
-  await batch.flush();
   if (counts.new || counts.changed) await bumpMarketEpoch(kv);
   return counts;
 }
@@ -569,6 +627,50 @@ export async function putFlows(kv: Deno.Kv, flows: InvestorFlow[]): Promise<void
   if (flows.length) await bumpMarketEpoch(kv);
 }
 
+const sameFlow = (a: InvestorFlow, b: InvestorFlow) =>
+  a.measure === b.measure && a.institutions === b.institutions &&
+  JSON.stringify(Object.entries(a.net).sort()) === JSON.stringify(Object.entries(b.net).sort());
+
+/**
+ * Stores investor flows that are new or changed, 10 market-days per checked commit (each
+ * change counted once); with `runId`, counted into that run in the same commits.
+ */
+export async function mergeFlows(
+  kv: Deno.Kv,
+  flows: InvestorFlow[],
+  runId: string | null = null,
+): Promise<MergeCounts> {
+  const counts: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
+  for (let i = 0; i < flows.length; i += GROUP) {
+    const slice = flows.slice(i, i + GROUP);
+    const slotKeys = slice.map((f) => keys.investorFlow(f.market, f.date));
+    for (let attempt = 0;; attempt++) {
+      const got = await kv.getMany<InvestorFlow[]>(slotKeys);
+      const c: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
+      const op = kv.atomic();
+      slice.forEach((f, j) => {
+        const old = got[j].value;
+        if (old && sameFlow(old, f)) return void c.unchanged++;
+        if (old) c.changed++;
+        else c.new++;
+        op.check(got[j]).set(slotKeys[j], f);
+      });
+      const writes = c.new + c.changed;
+      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
+      if (!writes || (await op.commit()).ok) {
+        counts.new += c.new;
+        counts.changed += c.changed;
+        counts.unchanged += c.unchanged;
+        break;
+      }
+      if (attempt >= 200) throw new KvContentionError(`flows ${slice[0].date}`);
+      await contentionPause(attempt);
+    }
+  }
+  if (counts.new || counts.changed) await bumpMarketEpoch(kv);
+  return counts;
+}
+
 /** A market's investor flows between two dates (inclusive), oldest first. */
 export async function getFlows(
   kv: Deno.Kv,
@@ -585,8 +687,17 @@ export async function getFlows(
 /** What the collector saw for one day. */
 export interface KrxDayStatus {
   date: string;
-  /** True when KRX answered no rows for every market (a non-trading day). */
+  /**
+   * True for a day the calendar says KRX does not trade (weekend, KRX_HOLIDAYS) whose answer
+   * was empty. Emptiness alone never makes a holiday: see `pending`.
+   */
   holiday: boolean;
+  /**
+   * KRX answered no rows for a day the calendar says trades: not published yet (KRX publishes
+   * after the close, sometimes only the next morning). Collected again by later runs and the
+   * morning catch-up; never a closed day.
+   */
+  pending?: boolean;
   /** Bars stored per market. */
   bars: Partial<Record<KrxMarket, number>>;
   indices: number;
@@ -602,6 +713,14 @@ export async function putDayStatus(kv: Deno.Kv, s: KrxDayStatus): Promise<void> 
 /** The collector's record of a day, or null when it was never collected. */
 export async function getDayStatus(kv: Deno.Kv, date: string): Promise<KrxDayStatus | null> {
   return (await kv.get<KrxDayStatus>(keys.krxDayStatus(date))).value;
+}
+
+/** The collector's records of the days between two dates (inclusive), oldest first. */
+export function listDayStatuses(kv: Deno.Kv, from: string, to: string): Promise<KrxDayStatus[]> {
+  return listAll<KrxDayStatus>(kv, {
+    start: keys.krxDayStatus(from),
+    end: keys.krxDayStatus(`${to}\uffff`),
+  });
 }
 
 /** Bumps the market epoch (readers drop their caches when it moves). */

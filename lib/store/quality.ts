@@ -1,8 +1,8 @@
 /**
  * data_quality_issues and the dataset schema registry.
  *
- * An issue belongs to the run that found it; adding one bumps that run's issue counts (and
- * so its status) in the same step. The schema registry keeps, per source dataset, the hash
+ * An issue belongs to the run that found it; adding one bumps that run's issue counter (and
+ * so its status) in the same atomic. The schema registry keeps, per source dataset, the hash
  * of the set of fields its responses carry.
  *
  * @module
@@ -10,7 +10,7 @@
 import { timeId } from "./raw.ts";
 import { keys } from "./keys.ts";
 import { assertCommitted } from "./kv.ts";
-import { updateRun } from "./runs.ts";
+import { addRunCounts } from "./runs.ts";
 import { maskSecrets } from "../log.ts";
 
 export type Severity = "ERROR" | "WARN";
@@ -27,37 +27,55 @@ export interface QualityIssue {
   created_at: string;
 }
 
-/** Stores issues (with their per-run index) and bumps the run's counts. */
+/** An issue before it is stored (no id, no time yet). */
+export type NewQualityIssue = Omit<QualityIssue, "id" | "created_at">;
+
+/** Gives issues their ids and time, secrets masked in their messages. */
+export function stampIssues(issues: NewQualityIssue[], now = new Date()): QualityIssue[] {
+  return issues.map((i) => ({
+    ...i,
+    message: maskSecrets(i.message),
+    id: timeId(now.getTime()),
+    created_at: now.toISOString(),
+  }));
+}
+
+/** Mutations an issue costs in an atomic (see {@linkcode addIssueMutations}). */
+export const ISSUE_MUTATIONS = 4;
+
+/**
+ * Adds stamped issues to an atomic: each issue, its per-run index, and its run's issue
+ * counter (a `sum`, so the run's status follows in the same commit without a read-modify-write
+ * of the run record).
+ */
+export function addIssueMutations(
+  op: Deno.AtomicOperation,
+  issues: QualityIssue[],
+): Deno.AtomicOperation {
+  for (const issue of issues) {
+    op.set(keys.qualityIssue(issue.id), issue);
+    if (!issue.run_id) continue;
+    op.set(keys.qualityIssueByRun(issue.run_id, issue.id), issue);
+    addRunCounts(op, issue.run_id, {
+      [issue.severity === "ERROR" ? "issues_error" : "issues_warn"]: 1,
+    });
+  }
+  return op;
+}
+
+/** Stores issues with their per-run index and run counts (100 issues per commit). */
 export async function addIssues(
   kv: Deno.Kv,
-  issues: Omit<QualityIssue, "id" | "created_at">[],
+  issues: NewQualityIssue[],
   now = new Date(),
 ): Promise<QualityIssue[]> {
-  const out: QualityIssue[] = [];
-  for (const i of issues) {
-    const issue: QualityIssue = {
-      ...i,
-      message: maskSecrets(i.message),
-      id: timeId(now.getTime()),
-      created_at: now.toISOString(),
-    };
-    let op = kv.atomic().set(keys.qualityIssue(issue.id), issue);
-    if (issue.run_id) op = op.set(keys.qualityIssueByRun(issue.run_id, issue.id), issue);
-    assertCommitted(await op.commit(), `issue ${issue.id}`);
-    out.push(issue);
-  }
-  const byRun = new Map<string, { ERROR: number; WARN: number }>();
-  for (const i of out) {
-    if (!i.run_id) continue;
-    const c = byRun.get(i.run_id) ?? { ERROR: 0, WARN: 0 };
-    c[i.severity]++;
-    byRun.set(i.run_id, c);
-  }
-  for (const [runId, c] of byRun) {
-    await updateRun(kv, runId, (r) => {
-      r.issues.ERROR += c.ERROR;
-      r.issues.WARN += c.WARN;
-    });
+  const out = stampIssues(issues, now);
+  for (let i = 0; i < out.length; i += 100) {
+    const chunk = out.slice(i, i + 100);
+    assertCommitted(
+      await addIssueMutations(kv.atomic(), chunk).commit(),
+      `issues ${chunk[0].id}…`,
+    );
   }
   return out;
 }
@@ -94,6 +112,7 @@ export interface DatasetSchema {
   fields: string[];
   first_seen_at: string;
   changed_at: string;
+  /** When the entry was last written (= `changed_at`: an unchanged set is not rewritten). */
   checked_at: string;
 }
 
