@@ -23,6 +23,7 @@ import { krxCatchUpDay } from "../lib/jobs/context.ts";
 import { kstParts } from "../lib/market/sessions.ts";
 import { getCorpMasterMeta } from "../lib/store/corps.ts";
 import { getPipelineHeader } from "../lib/store/ipo.ts";
+import { krxCatchUp } from "../lib/jobs/krx_daily.ts";
 import { keys } from "../lib/store/keys.ts";
 import { latestBarDay } from "../lib/store/market.ts";
 import type { CollectionRun, RunTrigger } from "../lib/store/runs.ts";
@@ -242,7 +243,11 @@ export async function exportsSweepJob(ctx: JobsContext, scope: RunScope): Promis
 
 type Body = (ctx: JobsContext, scope: RunScope) => Promise<void>;
 
-const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
+/**
+ * Each handler's source and body. A handler without a body runs the connector of the same
+ * name (`ctx.external`); `needs` names a connector a body relies on.
+ */
+const BODIES: Record<HandlerName, { source: string; body?: Body; needs?: string }> = {
   dart_poll: { source: "dart", body: dartPoll },
   dart_daily: { source: "dart", body: (c, s) => dartDaily(c, s) },
   dart_financials_weekly: { source: "dart", body: dartFinancialsWeekly },
@@ -251,6 +256,7 @@ const BODIES: Record<HandlerName, { source: string; body?: Body }> = {
   exports_sweep: { source: "kv", body: exportsSweepJob },
   kind_ipo: { source: "kind" },
   krx_daily: { source: "krx" },
+  krx_catchup: { source: "krx", body: krxCatchUp, needs: "krx_daily" },
 };
 
 /** Handler names a trigger accepts. */
@@ -258,7 +264,9 @@ export const HANDLER_NAMES = Object.keys(BODIES) as HandlerName[];
 
 /** True when the handler can run in this context (KIND/KRX need their connectors). */
 export function isAvailable(ctx: JobsContext, handler: HandlerName): boolean {
-  return !!(BODIES[handler].body ?? ctx.external?.[handler]);
+  const spec = BODIES[handler];
+  if (spec.needs && !ctx.external?.[spec.needs]) return false;
+  return !!(spec.body ?? ctx.external?.[handler]);
 }
 
 /**
@@ -276,7 +284,9 @@ export function runScheduled(
   let body: Body | undefined = spec.body;
   if (handler === "dart_daily" && opts.day) body = (c, s) => dartDaily(c, s, { day: opts.day });
   if (!body && ext) body = (c, s) => ext(c, s, opts.day ? { day: opts.day } : undefined);
-  if (!body) throw new Error(`${handler}: no connector for source ${spec.source} is configured`);
+  if (!body || !isAvailable(ctx, handler)) {
+    throw new Error(`${handler}: no connector for source ${spec.source} is configured`);
+  }
   return withRun(
     ctx,
     { job: handler, source: spec.source, trigger },

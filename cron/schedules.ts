@@ -20,6 +20,7 @@ export type JobName =
   | "kind_ipo_early"
   | "kind_ipo_late"
   | "krx_daily"
+  | "krx_catchup"
   | "source_health"
   | "exports_sweep";
 
@@ -31,6 +32,7 @@ export type HandlerName =
   | "dart_corp_master"
   | "kind_ipo"
   | "krx_daily"
+  | "krx_catchup"
   | "source_health"
   | "exports_sweep";
 
@@ -121,6 +123,13 @@ export const SCHEDULES: readonly Schedule[] = [
     handler: "krx_daily",
     cron: "0 9 * * MON-FRI",
     kst: "거래일 18:00 (KRX 일별 시세)",
+    source: "krx",
+  },
+  {
+    name: "krx_catchup",
+    handler: "krx_catchup",
+    cron: "0 23 * * SUN-THU",
+    kst: "평일 08:00 (KRX 미공시 거래일 재수집)",
     source: "krx",
   },
   {

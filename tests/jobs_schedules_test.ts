@@ -121,7 +121,7 @@ Deno.test("[cron] KIND IPO screens run every 30 minutes on KST weekdays only", (
 });
 
 Deno.test("[cron] the export sweep runs daily at 04:00 KST and needs no source connector", () => {
-  assert.equal(SCHEDULES.length, 11);
+  assert.equal(SCHEDULES.length, 12);
   const s = scheduleByName("exports_sweep")!;
   assert.ok(s, "declared");
   assert.equal(s.handler, "exports_sweep");

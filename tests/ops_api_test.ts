@@ -182,7 +182,7 @@ Deno.test("[ops] a manual run through the admin API is recorded and listed; /ops
     assert.ok(html.includes("dart_poll_day"));
     assert.ok(html.includes("*/5 0-10 * * MON-FRI"));
     const schedules = (await (await http.req("/api/ops/schedules")).json()).schedules;
-    assert.equal(schedules.length, 11); // incl. dart_corp_master_weekly and exports_sweep
+    assert.equal(schedules.length, 12); // incl. dart_corp_master_weekly, exports_sweep, krx_catchup
     assert.ok(schedules.every((s: { next: string }) => Date.parse(s.next) > Date.now()));
   } finally {
     await http.close();

@@ -6,7 +6,7 @@
  *   (`isTradingDay` false) records `holiday: true` and makes no call. When KRX answers no
  *   rows for a day the calendar says trades, the day is **pending**, never a holiday: KRX
  *   publishes after the close, sometimes only the next morning. The run gets a `KRX_NO_DATA`
- *   WARN, and later runs collect it again.
+ *   WARN, and later runs — the morning catch-up ({@linkcode krxCatchUp}) — collect it again.
  * - `scope.detail.api_calls` = calls made (the `krx_day` handler adds it to the parent run);
  *   rows added or changed are counted into the run by the writes themselves (see
  *   `collectKrxDay`); fetched rows, failed calls and issues go into the scope (issues set the
@@ -22,11 +22,12 @@ import { collectKrxDay } from "../etl/krx_collect.ts";
 import { isTradingDay, kstParts } from "../market/sessions.ts";
 import type { DataKrxApi, KrxApi } from "../sources/krx/types.ts";
 import { keys } from "../store/keys.ts";
-import { latestBarDay } from "../store/market.ts";
+import { getDayStatus, latestBarDay, listDayStatuses } from "../store/market.ts";
+import { addDays } from "../market/range.ts";
 import type { SnapshotIndexEntry } from "../store/snapshots.ts";
 import type { Profile } from "../etl/schemas.ts";
 import type { NewJob } from "./messages.ts";
-import { enqueue, type ExternalJob, type JobsContext } from "./runtime.ts";
+import { enqueue, type ExternalJob, type JobsContext, type RunScope } from "./runtime.ts";
 
 /** Companies with a snapshot whose stock code is in `codes`, by corp_code. */
 export async function snapshotCorpsOf(kv: Deno.Kv, codes: Iterable<string>): Promise<string[]> {
@@ -102,4 +103,51 @@ export function krxDailyJob(krx: KrxApi, flows?: DataKrxApi): ExternalJob {
     }));
     scope.enqueued += (await enqueue(ctx, jobs)).length;
   };
+}
+
+/** How far back the morning catch-up looks for pending days (calendar days). */
+export const CATCH_UP_LOOKBACK_DAYS = 10;
+
+/**
+ * The trading days the catch-up collects as of `now`: within the last
+ * {@linkcode CATCH_UP_LOOKBACK_DAYS} days before today (KST), those still pending (an empty
+ * answer), those an older collector stored as holidays although the calendar trades, and the
+ * previous trading day when it was never collected. Oldest first.
+ */
+export async function catchUpDays(kv: Deno.Kv, now: Date): Promise<string[]> {
+  const today = kstParts(now).date;
+  const from = addDays(today, -CATCH_UP_LOOKBACK_DAYS);
+  const yesterday = addDays(today, -1);
+  const out = new Set<string>();
+  for (const s of await listDayStatuses(kv, from, yesterday)) {
+    if (!isTradingDay(s.date)) continue;
+    if (s.pending || s.holiday) out.add(s.date);
+  }
+  let prev = yesterday;
+  while (prev >= from && !isTradingDay(prev)) prev = addDays(prev, -1);
+  if (prev >= from && !(await getDayStatus(kv, prev))) out.add(prev);
+  return [...out].sort();
+}
+
+/**
+ * The morning catch-up (08:00 KST on weekdays): collects the previous trading day(s) that are
+ * still pending — KRX publishes a day after the close, sometimes only the next morning — with
+ * the `krx_daily` connector, one day after another, into this run. `scope.detail.days` lists
+ * them; a day still empty stays pending (another `KRX_NO_DATA` WARN).
+ */
+export async function krxCatchUp(ctx: JobsContext, scope: RunScope): Promise<void> {
+  const job = ctx.external?.krx_daily;
+  if (!job) throw new Error("krx_catchup: no KRX connector is configured");
+  const days = await catchUpDays(ctx.kv, ctx.now());
+  let calls = 0;
+  const still: string[] = [];
+  for (const day of days) {
+    await job(ctx, scope, { day });
+    calls += Number(scope.detail.api_calls ?? 0);
+    if (scope.detail.pending) still.push(day);
+  }
+  for (const k of ["day", "holiday", "pending"]) delete scope.detail[k];
+  scope.detail.days = days.join(",");
+  scope.detail.still_pending = still.join(",");
+  scope.detail.api_calls = calls;
 }
