@@ -57,6 +57,7 @@ import { SnapshotCache } from "../lib/store/snapshots.ts";
 import { getRun } from "../lib/store/runs.ts";
 import { createApp } from "../routes/app.ts";
 import { runScheduled } from "../cron/handlers.ts";
+import { crashingKv, wrapAtomics } from "./helpers/kv.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -1028,37 +1029,28 @@ Deno.test("[backtest] redelivery: a fresh RUNNING lease makes the message retry;
 function takenOverAt(kv: Deno.Kv, id: string, stage: string): Deno.Kv {
   const jobKey = JSON.stringify(keys.exportJob(id));
   let done = false;
-  return new Proxy(kv, {
-    get(target, prop) {
-      if (prop !== "atomic") {
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
+  return wrapAtomics(kv, (op, target) => {
+    const set = op.set.bind(op);
+    const commit = op.commit.bind(op);
+    let write: ExportJob | null = null;
+    op.set = (key, value, o) => {
+      const job = value as ExportJob;
+      if (!done && JSON.stringify(key) === jobKey && job.stage === stage) write = job;
+      return set(key, value, o);
+    };
+    op.commit = async () => {
+      if (write) {
+        done = true;
+        await target.set(keys.exportJob(id), {
+          ...write,
+          stage: "start",
+          attempts: write.attempts + 1,
+          updated_at: new Date().toISOString(),
+        });
       }
-      return () => {
-        const op = target.atomic();
-        const set = op.set.bind(op);
-        const commit = op.commit.bind(op);
-        let write: ExportJob | null = null;
-        op.set = (key, value, o) => {
-          const job = value as ExportJob;
-          if (!done && JSON.stringify(key) === jobKey && job.stage === stage) write = job;
-          return set(key, value, o);
-        };
-        op.commit = async () => {
-          if (write) {
-            done = true;
-            await target.set(keys.exportJob(id), {
-              ...write,
-              stage: "start",
-              attempts: write.attempts + 1,
-              updated_at: new Date().toISOString(),
-            });
-          }
-          return await commit();
-        };
-        return op;
-      };
-    },
+      return await commit();
+    };
+    return op;
   });
 }
 
@@ -1372,32 +1364,9 @@ Deno.test("[backtest] DELETE is disabled (403) when ADMIN_TOKEN is unset", async
 });
 
 /** `kv` where the `n`-th atomic that drops a blob ref throws (the process dies there). */
-function crashingAtRefRelease(kv: Deno.Kv, n: number): Deno.Kv {
-  let seen = 0;
-  return new Proxy(kv, {
-    get(target, prop) {
-      if (prop !== "atomic") {
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      }
-      return () => {
-        const op = target.atomic();
-        const remove = op.delete.bind(op);
-        const commit = op.commit.bind(op);
-        let drops = false;
-        op.delete = (key) => {
-          if (key[0] === "blob_ref") drops = true;
-          return remove(key);
-        };
-        op.commit = async () => {
-          if (drops && ++seen === n) throw new Error("simulated crash");
-          return await commit();
-        };
-        return op;
-      };
-    },
-  });
-}
+/** A KV whose `n`-th commit that releases a blob ref throws (a crash at that point). */
+const crashingAtRefRelease = (kv: Deno.Kv, n: number) =>
+  crashingKv(kv, n, (call, key) => call === "delete" && key?.[0] === "blob_ref");
 
 Deno.test("[backtest] a delete that crashed midway reads as gone and a retry completes it", async () => {
   const t = await rig({ adminToken: TOKEN });

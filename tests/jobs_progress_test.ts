@@ -20,7 +20,8 @@ import { listIssues } from "../lib/store/quality.ts";
 import { type CollectionRun, getRun } from "../lib/store/runs.ts";
 import { SnapshotCache } from "../lib/store/snapshots.ts";
 import { createApp } from "../routes/app.ts";
-import { krxJobsRig, krxTestMarket } from "./helpers/krx_days.ts";
+import { INDEX_ROWS, krxJobsRig, krxTestMarket } from "./helpers/krx_days.ts";
+import { crashingKv } from "./helpers/kv.ts";
 import { waitFor } from "./jobs_rig_test.ts";
 
 configureLog({ level: "error", sink: () => {} });
@@ -79,7 +80,11 @@ Deno.test("[jobs progress] a KRX backfill is RUNNING with done/total until its l
     assert.deepEqual(progressOf(done), { total: 5, enqueued: 5, done: 5, failed: 0 });
     assert.ok(done.finished_at, "finished when its last day was");
     assert.equal(done.api_calls, 5 * 12, "the failed try is not a day's calls");
-    assert.equal(done.counts.fetched, 5 * (30 + 30 + 3 + 3));
+    assert.equal(
+      done.counts.fetched,
+      5 * (30 + 30 + INDEX_ROWS + 3),
+      "trades, base info, indices, flows",
+    );
     await waitFor(async () => (await queueStats(r.kv)).depth === 0, 10_000, "empty queue");
     const end = await queueStats(r.kv);
     assert.equal(end.processed, end.enqueued);
@@ -133,34 +138,6 @@ Deno.test("[jobs progress] a redelivered message is counted once; a pending retr
   }
 });
 
-/** A KV whose `n`-th commit that enqueues throws, as a process killed there would stop. */
-function crashingAtEnqueue(kv: Deno.Kv, n: number): Deno.Kv {
-  let seen = 0;
-  return new Proxy(kv, {
-    get(target, prop) {
-      if (prop !== "atomic") {
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      }
-      return () => {
-        const op = target.atomic();
-        const enqueueOp = op.enqueue.bind(op);
-        const commit = op.commit.bind(op);
-        let enqueues = false;
-        op.enqueue = (...a: Parameters<Deno.AtomicOperation["enqueue"]>) => {
-          enqueues = true;
-          return enqueueOp(...a);
-        };
-        op.commit = async () => {
-          if (enqueues && ++seen === n) throw new Error("simulated crash");
-          return await commit();
-        };
-        return op;
-      };
-    },
-  });
-}
-
 Deno.test("[jobs progress] a backfill killed while enqueueing resumes where it stopped: no day lost or doubled", async () => {
   const days = tradingDaysBetween("2026-08-03", "2026-10-30");
   assert.ok(days.length > 50 && days.length <= 100, `${days.length} days: two enqueue chunks`);
@@ -169,7 +146,11 @@ Deno.test("[jobs progress] a backfill killed while enqueueing resumes where it s
   let listening: Promise<void> | null = null;
   try {
     await assert.rejects(
-      startKrxBackfill({ ...r.ctx, kv: crashingAtEnqueue(r.kv, 2) }, days[0], days.at(-1)!),
+      startKrxBackfill(
+        { ...r.ctx, kv: crashingKv(r.kv, 2, (call) => call === "enqueue") },
+        days[0],
+        days.at(-1)!,
+      ),
       /simulated crash/,
     );
     const before = await queueStats(r.kv);

@@ -27,6 +27,7 @@ import { KRX_MARKETS } from "../lib/market/model.ts";
 import { tradingDaysBetween } from "../lib/market/sessions.ts";
 import { startFakeKrx } from "./fake/krx_server.ts";
 import {
+  INDEX_ROWS,
   KRX_TEST_KEY,
   KRX_TEST_LOGIN,
   krxTestInstruments,
@@ -203,8 +204,8 @@ Deno.test("[krx backfill] kill -9 at seeded random points, restart: the same dat
     assert.equal(run.status, "FAILED", "two OHLC_INVALID ERRORs");
     assert.deepEqual(run.issues, { ERROR: BAD.length, WARN: LOW.length });
     assert.deepEqual(run.counts, {
-      fetched: bars + 30 * n + 3 * n + 3 * n,
-      new: bars + 30 + 3 * n + 3 * n,
+      fetched: bars + 30 * n + INDEX_ROWS * n + 3 * n,
+      new: bars + 30 + INDEX_ROWS * n + 3 * n,
       changed: 0,
       failed: 0,
     });
@@ -241,7 +242,11 @@ Deno.test("[krx backfill] two overlapping backfills of one range: no dead letter
     }
     for (const s of got.data.statuses) assert.equal(s?.holiday, false);
     const total = (k: "new" | "changed") => got.runs.reduce((a, x) => a + x.counts[k], 0);
-    assert.equal(total("new"), bars + 30 + 3 * n + 3 * n, "every row counted new once overall");
+    assert.equal(
+      total("new"),
+      bars + 30 + INDEX_ROWS * n + 3 * n,
+      "every row counted new once overall",
+    );
     assert.equal(total("changed"), 0);
     for (const run of got.runs) {
       assert.deepEqual(run.issues, { ERROR: BAD.length, WARN: LOW.length }, "issues once per run");

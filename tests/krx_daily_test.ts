@@ -15,25 +15,8 @@ import { krxDailyJob } from "../lib/jobs/krx_daily.ts";
 import type { JobMessage } from "../lib/jobs/messages.ts";
 import { handleMessage, type JobsContext, type JobsDart } from "../lib/jobs/runtime.ts";
 import { configureLog } from "../lib/log.ts";
-import {
-  type DailyBar,
-  type IndexBar,
-  indexCode,
-  type Instrument,
-  INVESTOR_TYPES,
-  type KrxMarket,
-  MARKET_ID,
-  toBasDd,
-} from "../lib/market/model.ts";
 import { KrxClient } from "../lib/sources/krx/client.ts";
 import { DataKrxClient } from "../lib/sources/krx/datakrx.ts";
-import {
-  baseInfoRow,
-  createKrxFixture,
-  flowRow,
-  indexRow,
-  tradeRow,
-} from "../lib/sources/krx/fixture_fetch.ts";
 import type { KrxDataset } from "../lib/sources/krx/types.ts";
 import { listIssues } from "../lib/store/quality.ts";
 import {
@@ -50,11 +33,19 @@ import type { AppDeps } from "../routes/deps.ts";
 import { buildKrxSampleDataset, sampleKrxClients } from "../sample/krx_sample.ts";
 import { loadKrxFixtureDataset, startFakeKrx } from "./fake/krx_server.ts";
 import { collectKrxDay } from "../lib/etl/krx_collect.ts";
+import {
+  KRX_TEST_KEY,
+  KRX_TEST_LOGIN,
+  type KrxJobsRig,
+  krxJobsRig,
+  type KrxJobsRigOptions,
+  krxTestMarket,
+} from "./helpers/krx_days.ts";
 
 configureLog({ level: "error", sink: () => {} });
 
-const KEY = "KRXTESTKEY-0123456789abcdef";
-const LOGIN = { id: "kdesk-test", pw: "kdesk-test-pw-0000" };
+const KEY = KRX_TEST_KEY;
+const LOGIN = KRX_TEST_LOGIN;
 /** Mon 2026-11-16 … Fri 2026-11-20, then Thu 2026-12-24 and Mon 2026-12-28 (12-25 closed). */
 const DAYS = [
   "2026-11-16",
@@ -65,169 +56,15 @@ const DAYS = [
   "2026-12-24",
   "2026-12-28",
 ];
-const SIZES: Record<KrxMarket, number> = { KOSPI: 20, KOSDAQ: 8, KONEX: 2 };
-const FIRST: Record<KrxMarket, number> = { KOSPI: 100_000, KOSDAQ: 200_000, KONEX: 300_000 };
-
-function instruments(): Instrument[] {
-  return (Object.keys(SIZES) as KrxMarket[]).flatMap((m) =>
-    Array.from({ length: SIZES[m] }, (_, i): Instrument => ({
-      code: String(FIRST[m] + i * 10),
-      isin: `KR7${FIRST[m] + i * 10}000`,
-      name: `${m}종목${i}`,
-      name_full: `${m}종목${i}보통주`,
-      name_en: null,
-      market: m,
-      sector: m === "KOSPI" ? null : "우량기업부",
-      security_group: "주권",
-      stock_kind: "보통주",
-      par_value: 500,
-      listing_date: "2015-03-02",
-      shares: 1_000_000 + i,
-    }))
-  );
-}
-
-/** A clean bar: close rises 50 won a day from 10,000 + 100 × i. */
-function barOf(inst: Instrument, i: number, d: number): DailyBar {
-  const close = 10_000 + 100 * i + 50 * (d + 1);
-  return {
-    date: DAYS[d],
-    code: inst.code,
-    open: close - 20,
-    high: close + 30,
-    low: close - 40,
-    close,
-    change: 50,
-    change_pct: Math.round((50 / (close - 50)) * 10000) / 100,
-    volume: 1_000 + i,
-    value: (1_000 + i) * close,
-    market_cap: close * inst.shares!,
-    shares: inst.shares,
-  };
-}
-
-function indexBars(date: string, d: number): IndexBar[] {
-  const mk = (series: "KRX" | "KOSPI" | "KOSDAQ", name: string, level: number | null) => ({
-    date,
-    index_code: indexCode(series, name),
-    series,
-    name,
-    open: level,
-    high: level === null ? null : level + 5,
-    low: level === null ? null : level - 5,
-    close: level,
-    change: level === null ? null : 1.5,
-    change_pct: level === null ? null : 0.05,
-    volume: 1_000_000,
-    value: 2_000_000_000,
-    market_cap: 3_000_000_000_000,
-  });
-  return [
-    mk("KRX", "KRX 300", 1_800 + d),
-    mk("KOSPI", "코스피", 2_900 + d),
-    mk("KOSPI", "코스피 (외국주포함)", null),
-    mk("KOSDAQ", "코스닥", 900 + d),
-  ];
-}
 
 /** The test market in wire rows; every day of DAYS trades. */
-function market(): KrxDataset {
-  const list = instruments();
-  const ds: KrxDataset = {
-    trades: {},
-    baseInfo: { KOSPI: [], KOSDAQ: [], KONEX: [] },
-    index: {},
-    flows: { STK: {}, KSQ: {}, KNX: {} },
-  };
-  for (const inst of list) ds.baseInfo[inst.market].push(baseInfoRow(inst));
-  DAYS.forEach((date, d) => {
-    const rows = { KOSPI: [], KOSDAQ: [], KONEX: [] } as KrxDataset["trades"][string];
-    for (const m of Object.keys(SIZES) as KrxMarket[]) {
-      list.filter((x) => x.market === m).forEach((inst, i) =>
-        rows[m].push(tradeRow(barOf(inst, i, d), inst.name, m, inst.sector))
-      );
-      const net = Object.fromEntries(INVESTOR_TYPES.map((t, k) => [t, (k - 5) * 1_000_000]));
-      net["개인"] = -Object.values(net).reduce((a, b) => a + b, 0) + net["개인"];
-      ds.flows![MARKET_ID[m]][toBasDd(date)] = flowRow({
-        date,
-        market: m,
-        measure: "value",
-        net,
-        institutions: 0,
-      });
-    }
-    ds.trades[toBasDd(date)] = rows;
-    const idx = indexBars(date, d);
-    ds.index[toBasDd(date)] = {
-      KRX: idx.filter((b) => b.series === "KRX").map(indexRow),
-      KOSPI: idx.filter((b) => b.series === "KOSPI").map(indexRow),
-      KOSDAQ: idx.filter((b) => b.series === "KOSDAQ").map(indexRow),
-    };
-  });
-  return ds;
-}
+const market = () => krxTestMarket(DAYS);
 
-interface Rig {
-  kv: Deno.Kv;
-  ds: KrxDataset;
-  ctx: JobsContext;
-  /** Requests seen by the in-memory KRX, by path tail. */
-  calls: string[];
-  close(): void;
-}
+type Rig = KrxJobsRig;
 
-async function rig(
-  opts: {
-    ds?: KrxDataset;
-    approved?: string[];
-    flows?: boolean;
-    /** Wraps the fixture fetch (fault injection). */
-    wrap?: (f: typeof fetch) => typeof fetch;
-    now?: string;
-  } = {},
-): Promise<Rig> {
-  const kv = await Deno.openKv(":memory:");
-  const ds = opts.ds ?? market();
-  const fixture = createKrxFixture(ds, { apiKey: KEY, approved: opts.approved, login: LOGIN });
-  const calls: string[] = [];
-  const counted: typeof fetch = (input, init) => {
-    const u = new URL(input instanceof Request ? input.url : String(input));
-    calls.push(u.pathname.split("/").at(-1)!);
-    return fixture.fetch(input, init);
-  };
-  const f = opts.wrap ? opts.wrap(counted) : counted;
-  const http = (source: string) =>
-    new HttpClient({
-      source,
-      retries: 0,
-      timeoutMs: 5_000,
-      breaker: new CircuitBreaker(),
-      fetch: f,
-    });
-  const krx = new KrxClient({
-    kv,
-    http: http("krx"),
-    apiKey: KEY,
-    baseUrl: "https://krx.test/svc/apis",
-  });
-  const flows = opts.flows === false ? undefined : new DataKrxClient({
-    kv,
-    http: http("datakrx"),
-    id: LOGIN.id,
-    pw: LOGIN.pw,
-    baseUrl: "https://data.krx.test",
-  });
-  const ctx: JobsContext = {
-    kv,
-    dart: {} as JobsDart,
-    now: () => new Date(opts.now ?? "2026-11-20T09:00:00Z"), // 18:00 KST
-    sample: false,
-    backoffSchedule: [20, 40],
-    probes: [],
-    external: { krx_daily: krxDailyJob(krx, flows) },
-  };
-  return { kv, ds, ctx, calls, close: () => kv.close() };
-}
+const rig = (
+  opts: KrxJobsRigOptions & { ds?: KrxDataset } = {},
+) => krxJobsRig(opts.ds ?? market(), { backoff: [20, 40], ...opts });
 
 const run = (r: Rig, day?: string) =>
   runScheduled(r.ctx, "krx_daily", "manual", day ? { day } : {});

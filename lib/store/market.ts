@@ -160,19 +160,63 @@ export interface MergeCounts {
 /** Keys merged per checked commit (Deno KV allows 10 checks per atomic). */
 const GROUP = 10;
 
+const zero = (): MergeCounts => ({ new: 0, changed: 0, unchanged: 0 });
+
 /**
- * Merges rows (by series id and date) into the per-year packs: for every 10 (series, year)
- * keys one read and one checked commit of the changed ones (retried on a lost race). Returns
- * what changed; with `runId`, adds it to the run's counters in the same commits.
+ * Merges `items` into their keys 10 at a time: one read of the 10 keys, `step` adds each
+ * item's writes to one atomic (checking the entry it read) and says what it adds or changes,
+ * one commit — with those counts summed into the run's counters when `runId` is given. A
+ * commit that lost a race to another writer is re-read and re-run, so every change is
+ * written, and counted, once.
  */
-async function mergeSeries(
+async function checkedMerge<T, V>(
+  kv: Deno.Kv,
+  items: T[],
+  keyOf: (item: T) => Deno.KvKey,
+  step: (item: T, cur: Deno.KvEntryMaybe<V>, op: Deno.AtomicOperation) => MergeCounts,
+  runId: string | null,
+): Promise<MergeCounts> {
+  const counts = zero();
+  for (let i = 0; i < items.length; i += GROUP) {
+    const slice = items.slice(i, i + GROUP);
+    const slotKeys = slice.map(keyOf);
+    for (let attempt = 0;; attempt++) {
+      const got = await kv.getMany<V[]>(slotKeys);
+      const c = zero();
+      const op = kv.atomic();
+      slice.forEach((item, j) => {
+        const r = step(item, got[j], op);
+        c.new += r.new;
+        c.changed += r.changed;
+        c.unchanged += r.unchanged;
+      });
+      const writes = c.new + c.changed;
+      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
+      if (!writes || (await op.commit()).ok) {
+        counts.new += c.new;
+        counts.changed += c.changed;
+        counts.unchanged += c.unchanged;
+        break;
+      }
+      if (attempt >= 200) throw new KvContentionError(`merge of ${String(slotKeys[0])}`);
+      await contentionPause(attempt);
+    }
+  }
+  return counts;
+}
+
+/**
+ * Merges rows (by series id and date) into the per-year packs (see
+ * {@linkcode checkedMerge}: one read and one checked commit per 10 (series, year) keys).
+ * Returns what changed; with `runId`, adds it to the run's counters in the same commits.
+ */
+function mergeSeries(
   kv: Deno.Kv,
   keyOf: (id: string, year: number) => Deno.KvKey,
   fields: readonly string[],
   rows: Map<string, Map<number, Float64Array>>,
   runId: string | null = null,
 ): Promise<MergeCounts> {
-  const counts: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
   const groups: { id: string; year: number; rows: [number, Float64Array][] }[] = [];
   for (const [id, byDate] of rows) {
     const byYear = new Map<number, [number, Float64Array][]>();
@@ -184,43 +228,27 @@ async function mergeSeries(
     }
     for (const [year, r] of byYear) groups.push({ id, year, rows: r });
   }
-  for (let i = 0; i < groups.length; i += GROUP) {
-    const slice = groups.slice(i, i + GROUP);
-    const slotKeys = slice.map((g) => keyOf(g.id, g.year));
-    for (let attempt = 0;; attempt++) {
-      const got = await kv.getMany<Uint8Array[]>(slotKeys);
-      const c: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
-      const op = kv.atomic();
-      let writes = 0;
-      for (let j = 0; j < slice.length; j++) {
-        const existing = got[j].value ? seriesRows(unpack(got[j].value!)) : new Map();
-        let dirty = false;
-        for (const [d, vals] of slice[j].rows) {
-          const old = existing.get(d);
-          if (!old) c.new++;
-          else if (old.every((v: number, f: number) => sameNum(v, vals[f]))) {
-            c.unchanged++;
-            continue;
-          } else c.changed++;
-          existing.set(d, vals);
-          dirty = true;
-        }
-        if (!dirty) continue;
-        op.check(got[j]).set(slotKeys[j], packSeries(fields, existing));
-        writes++;
+  return checkedMerge<typeof groups[number], Uint8Array>(
+    kv,
+    groups,
+    (g) => keyOf(g.id, g.year),
+    (g, cur, op) => {
+      const c = zero();
+      const existing = cur.value ? seriesRows(unpack(cur.value)) : new Map();
+      for (const [d, vals] of g.rows) {
+        const old = existing.get(d);
+        if (!old) c.new++;
+        else if (old.every((v: number, f: number) => sameNum(v, vals[f]))) {
+          c.unchanged++;
+          continue;
+        } else c.changed++;
+        existing.set(d, vals);
       }
-      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
-      if (!writes || (await op.commit()).ok) {
-        counts.new += c.new;
-        counts.changed += c.changed;
-        counts.unchanged += c.unchanged;
-        break;
-      }
-      if (attempt >= 200) throw new KvContentionError(`series ${String(slotKeys[0])}`);
-      await contentionPause(attempt);
-    }
-  }
-  return counts;
+      if (c.new + c.changed) op.check(cur).set(keyOf(g.id, g.year), packSeries(fields, existing));
+      return c;
+    },
+    runId,
+  );
 }
 
 /** Reads a series between two dates (inclusive) from its year packs. */
@@ -555,39 +583,21 @@ export async function putInstruments(
   list: Instrument[],
   runId: string | null = null,
 ): Promise<{ new: number; changed: number; unchanged: number }> {
-  const counts = { new: 0, changed: 0, unchanged: 0 };
   const at = new Date().toISOString();
-  for (let i = 0; i < list.length; i += GROUP) {
-    const slice = list.slice(i, i + GROUP);
-    for (let attempt = 0;; attempt++) {
-      const got = await kv.getMany<StoredInstrument[]>(slice.map((x) => keys.instrument(x.code)));
-      const c = { new: 0, changed: 0, unchanged: 0 };
-      const op = kv.atomic();
-      for (let j = 0; j < slice.length; j++) {
-        const cur = slice[j];
-        const old = got[j].value;
-        if (old && sameInstrument(old, cur)) {
-          c.unchanged++;
-          continue;
-        }
-        if (old) c.changed++;
-        else c.new++;
-        op.check(got[j]).set(keys.instrument(cur.code), { ...cur, updated_at: at });
-        if (old?.isin && old.isin !== cur.isin) op.delete(keys.instrumentByIsin(old.isin));
-        if (cur.isin) op.set(keys.instrumentByIsin(cur.isin), cur.code);
-      }
-      const writes = c.new + c.changed;
-      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
-      if (!writes || (await op.commit()).ok) {
-        counts.new += c.new;
-        counts.changed += c.changed;
-        counts.unchanged += c.unchanged;
-        break;
-      }
-      if (attempt >= 200) throw new KvContentionError(`instrument ${slice[0].code}`);
-      await contentionPause(attempt);
-    }
-  }
+  const counts = await checkedMerge<Instrument, StoredInstrument>(
+    kv,
+    list,
+    (x) => keys.instrument(x.code),
+    (cur, old, op) => {
+      if (old.value && sameInstrument(old.value, cur)) return { ...zero(), unchanged: 1 };
+      op.check(old).set(keys.instrument(cur.code), { ...cur, updated_at: at });
+      const was = old.value?.isin;
+      if (was && was !== cur.isin) op.delete(keys.instrumentByIsin(was));
+      if (cur.isin) op.set(keys.instrumentByIsin(cur.isin), cur.code);
+      return old.value ? { ...zero(), changed: 1 } : { ...zero(), new: 1 };
+    },
+    runId,
+  );
   if (counts.new || counts.changed) await bumpMarketEpoch(kv);
   return counts;
 }
@@ -640,33 +650,18 @@ export async function mergeFlows(
   flows: InvestorFlow[],
   runId: string | null = null,
 ): Promise<MergeCounts> {
-  const counts: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
-  for (let i = 0; i < flows.length; i += GROUP) {
-    const slice = flows.slice(i, i + GROUP);
-    const slotKeys = slice.map((f) => keys.investorFlow(f.market, f.date));
-    for (let attempt = 0;; attempt++) {
-      const got = await kv.getMany<InvestorFlow[]>(slotKeys);
-      const c: MergeCounts = { new: 0, changed: 0, unchanged: 0 };
-      const op = kv.atomic();
-      slice.forEach((f, j) => {
-        const old = got[j].value;
-        if (old && sameFlow(old, f)) return void c.unchanged++;
-        if (old) c.changed++;
-        else c.new++;
-        op.check(got[j]).set(slotKeys[j], f);
-      });
-      const writes = c.new + c.changed;
-      if (writes && runId) addRunCounts(op, runId, { new: c.new, changed: c.changed });
-      if (!writes || (await op.commit()).ok) {
-        counts.new += c.new;
-        counts.changed += c.changed;
-        counts.unchanged += c.unchanged;
-        break;
-      }
-      if (attempt >= 200) throw new KvContentionError(`flows ${slice[0].date}`);
-      await contentionPause(attempt);
-    }
-  }
+  const keyOf = (f: InvestorFlow) => keys.investorFlow(f.market, f.date);
+  const counts = await checkedMerge<InvestorFlow, InvestorFlow>(
+    kv,
+    flows,
+    keyOf,
+    (f, old, op) => {
+      if (old.value && sameFlow(old.value, f)) return { ...zero(), unchanged: 1 };
+      op.check(old).set(keyOf(f), f);
+      return old.value ? { ...zero(), changed: 1 } : { ...zero(), new: 1 };
+    },
+    runId,
+  );
   if (counts.new || counts.changed) await bumpMarketEpoch(kv);
   return counts;
 }

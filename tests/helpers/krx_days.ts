@@ -85,18 +85,19 @@ function barOf(inst: Instrument, i: number, date: string, d: number): DailyBar {
   };
 }
 
+/** Four index rows a day, one of them (코스피 (외국주포함)) with `"-"` prices as KRX sends it. */
 function indexBars(date: string, d: number): IndexBar[] {
-  const mk = (series: "KRX" | "KOSPI" | "KOSDAQ", name: string, level: number) => ({
+  const mk = (series: "KRX" | "KOSPI" | "KOSDAQ", name: string, level: number | null) => ({
     date,
     index_code: indexCode(series, name),
     series,
     name,
     open: level,
-    high: level + 5,
-    low: level - 5,
+    high: level === null ? null : level + 5,
+    low: level === null ? null : level - 5,
     close: level,
-    change: 1.5,
-    change_pct: 0.05,
+    change: level === null ? null : 1.5,
+    change_pct: level === null ? null : 0.05,
     volume: 1_000_000,
     value: 2_000_000_000,
     market_cap: 3_000_000_000_000,
@@ -104,9 +105,13 @@ function indexBars(date: string, d: number): IndexBar[] {
   return [
     mk("KRX", "KRX 300", 1_800 + d),
     mk("KOSPI", "코스피", 2_900 + d),
+    mk("KOSPI", "코스피 (외국주포함)", null),
     mk("KOSDAQ", "코스닥", 900 + d),
   ];
 }
+
+/** Index rows a day of the test market carries. */
+export const INDEX_ROWS = 4;
 
 /** The market in wire rows; every day of `days` trades. */
 export function krxTestMarket(days: string[], opts: KrxTestMarketOptions = {}): KrxDataset {
@@ -164,23 +169,41 @@ export interface KrxJobsRig {
   kv: Deno.Kv;
   ds: KrxDataset;
   ctx: JobsContext;
-  /** OpenAPI `api_id`s and `basDd`s requested, in order (`stk_bydd_trd 20261118`). */
+  /** Requests in order: the path tail, with `basDd` when there is one (`stk_bydd_trd 20261118`). */
   calls: string[];
   /** Fails matching requests (`api_id basDd`, a prefix) with a network error, `times` times. */
   fail(prefix: string, times?: number): void;
   close(): Promise<void>;
 }
 
-/** Builds a {@linkcode KrxJobsRig} (own retries `backoff`, default [300, 300] ms). */
+/** Options of {@linkcode krxJobsRig}. */
+export interface KrxJobsRigOptions {
+  /** The clock of the jobs (default Fri 2026-11-20 18:00 KST). */
+  now?: string;
+  /** The runtime's retry delays (default [300, 300] ms). */
+  backoff?: number[];
+  /** Investor flows through data.krx (default true). */
+  flows?: boolean;
+  /** OpenAPI `api_id`s the key is approved for (default all). */
+  approved?: string[];
+  /** Wraps the fixture fetch (fault injection). */
+  wrap?: (f: typeof fetch) => typeof fetch;
+}
+
+/** Builds a {@linkcode KrxJobsRig}. */
 export async function krxJobsRig(
   ds: KrxDataset,
-  opts: { now?: string; backoff?: number[]; kv?: Deno.Kv; flows?: boolean } = {},
+  opts: KrxJobsRigOptions = {},
 ): Promise<KrxJobsRig> {
-  const kv = opts.kv ?? await Deno.openKv(":memory:");
-  const fixture = createKrxFixture(ds, { apiKey: KRX_TEST_KEY, login: KRX_TEST_LOGIN });
+  const kv = await Deno.openKv(":memory:");
+  const fixture = createKrxFixture(ds, {
+    apiKey: KRX_TEST_KEY,
+    approved: opts.approved,
+    login: KRX_TEST_LOGIN,
+  });
   const calls: string[] = [];
   const faults: { prefix: string; left: number }[] = [];
-  const fetcher: typeof fetch = (input, init) => {
+  const counted: typeof fetch = (input, init) => {
     const u = new URL(input instanceof Request ? input.url : String(input));
     const name = `${u.pathname.split("/").at(-1)} ${u.searchParams.get("basDd") ?? ""}`.trim();
     calls.push(name);
@@ -191,6 +214,7 @@ export async function krxJobsRig(
     }
     return fixture.fetch(input, init);
   };
+  const fetcher = opts.wrap ? opts.wrap(counted) : counted;
   const http = (source: string) =>
     new HttpClient({
       source,
