@@ -22,12 +22,11 @@ import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
 import type { AppDeps } from "./deps.ts";
+import { body, BODY_LIMITS } from "./body.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 /** Most codes one SSE connection may follow. */
 export const MAX_STREAM_CODES = 50;
-/** Largest accepted ingest body. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const StreamQuery = z.object({
   codes: z.string().min(1, "codes is required (comma-separated stock codes)").transform((
@@ -167,48 +166,52 @@ export function liveRoutes(deps: AppDeps): OpenAPIHono {
   const live = deps.live ?? new LiveService(deps.kv);
   let featured: Promise<string[]> | null = null;
 
-  app.post("/api/v1/ticks", async (c) => {
-    const token = deps.config.INGEST_TOKEN;
-    const auth = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!token) {
-      return problem(401, "Ingest is disabled: INGEST_TOKEN is not set on this server.", {
-        instance: c.req.path,
-      });
-    }
-    if (!m) {
-      return problem(401, "Missing bearer token (Authorization: Bearer <INGEST_TOKEN>).", {
-        instance: c.req.path,
-      });
-    }
-    if (!safeEqual(m[1], token)) {
-      return problem(401, "Wrong ingest token.", { instance: c.req.path });
-    }
-    const text = await c.req.text();
-    if (text.length > MAX_BODY_BYTES) {
-      return problem(400, `Body too large (${text.length} bytes; limit ${MAX_BODY_BYTES}).`, {
-        instance: c.req.path,
-      });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      return problem(400, `Body is not JSON: ${(e as Error).message}`, { instance: c.req.path });
-    }
-    const parsed = IngestBatch.safeParse(json);
-    if (!parsed.success) return zodProblem(parsed.error, c.req.path);
-    try {
-      const r = await live.ingest(parsed.data);
-      // A duplicate batch id was stored earlier: 200, nothing accepted now.
-      return c.json({ accepted: r.ticks + r.books, ...r }, r.duplicate ? 200 : 202);
-    } catch (e) {
-      log.error("tick ingest failed", { error: e as Error });
-      return problem(503, "Storing the batch failed; nothing was stored. Retry.", {
-        instance: c.req.path,
-      });
-    }
-  });
+  // The token is checked before the body is read; the body is then read up to its limit.
+  const ingestBody = body({ maxBytes: BODY_LIMITS.ticks, json: true });
+  app.post(
+    "/api/v1/ticks",
+    async (c, next) => {
+      const token = deps.config.INGEST_TOKEN;
+      const auth = c.req.header("authorization") ?? "";
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!token) {
+        return problem(401, "Ingest is disabled: INGEST_TOKEN is not set on this server.", {
+          instance: c.req.path,
+        });
+      }
+      if (!m) {
+        return problem(401, "Missing bearer token (Authorization: Bearer <INGEST_TOKEN>).", {
+          instance: c.req.path,
+        });
+      }
+      if (!safeEqual(m[1], token)) {
+        return problem(401, "Wrong ingest token.", { instance: c.req.path });
+      }
+      await next();
+    },
+    ingestBody,
+    async (c) => {
+      const text = await c.req.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        return problem(400, `Body is not JSON: ${(e as Error).message}`, { instance: c.req.path });
+      }
+      const parsed = IngestBatch.safeParse(json);
+      if (!parsed.success) return zodProblem(parsed.error, c.req.path);
+      try {
+        const r = await live.ingest(parsed.data);
+        // A duplicate batch id was stored earlier: 200, nothing accepted now.
+        return c.json({ accepted: r.ticks + r.books, ...r }, r.duplicate ? 200 : 202);
+      } catch (e) {
+        log.error("tick ingest failed", { error: e as Error });
+        return problem(503, "Storing the batch failed; nothing was stored. Retry.", {
+          instance: c.req.path,
+        });
+      }
+    },
+  );
 
   app.get("/api/v1/stream/prices", async (c) => {
     const q = StreamQuery.safeParse({
