@@ -298,10 +298,7 @@ type CreateResult =
  */
 async function createExport(
   deps: AppDeps,
-  limiter: {
-    take(k: string): { ok: true } | { ok: false; retryAfterMs: number };
-    refund(k: string): void;
-  },
+  limiter: SlidingWindowLimiter,
   client: string,
   raw: unknown,
   path: string,

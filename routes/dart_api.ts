@@ -172,7 +172,12 @@ const adminResponses = {
   401: { description: "No admin token", content: problemContent },
   403: { description: "Wrong token, or admin routes disabled", content: problemContent },
   409: { description: "The job cannot run here (no connector)", content: problemContent },
-  429: { description: "Rate limited", content: problemContent },
+  413: { description: "The body is over 4 KiB", content: problemContent },
+  415: { description: "The body is not application/json", content: problemContent },
+  429: {
+    description: "Over 30 admin requests a minute, or 10 failed attempts from this client",
+    content: problemContent,
+  },
   503: { description: "Jobs are not running in this process", content: problemContent },
 };
 

@@ -16,6 +16,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { IngestBatch, LIVE_CODE_RE, PriceAnswer } from "../lib/live/schemas.ts";
 import { LiveService } from "../lib/live/service.ts";
+import { safeEqual } from "../lib/jobs/admin.ts";
 import { log } from "../lib/log.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.ts";
@@ -44,15 +45,6 @@ const SSE_HEADERS: [string, string][] = [
   ["x-accel-buffering", "no"],
   ["x-content-type-options", "nosniff"],
 ];
-
-/** Constant-time string comparison (length leaks only). */
-function safeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
 
 /** The featured sample stock codes present in KV (sample mode). */
 async function featuredCodes(kv: Deno.Kv): Promise<string[]> {
@@ -103,6 +95,8 @@ function document(app: OpenAPIHono): void {
       },
       400: { description: "Malformed batch (the reason is in `errors`)", content: problemContent },
       401: { description: "Missing or wrong token", content: problemContent },
+      413: { description: "The body is over 1 MiB", content: problemContent },
+      415: { description: "The body is not application/json", content: problemContent },
     },
   }));
   app.openAPIRegistry.registerPath(createRoute({
