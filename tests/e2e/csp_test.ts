@@ -2,9 +2,12 @@
  * The pages' Content-Security-Policy in a real browser: every page is served with the
  * policy (script-src 'self', frame-ancestors 'none'), and Chromium reports no violation on
  * any of them — not while loading, not while the islands hydrate and draw — and the islands
- * did run (so the bundle was allowed). A page in a cross-origin frame is refused.
+ * did run (so the bundle was allowed). A page in a cross-origin frame is refused, and the
+ * export form, posted by the browser itself, passes the same-site check.
  */
 import assert from "node:assert/strict";
+import type { JobsContext, JobsDart } from "../../lib/jobs/runtime.ts";
+import { listExportJobs } from "../../lib/store/exports.ts";
 import { buildTestApp } from "../helpers/app.ts";
 import { launchBrowser, type TestBrowser } from "./browser.ts";
 
@@ -14,6 +17,15 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const t = await buildTestApp({ bundle: true });
+    // a queue for the export form (messages just wait: nothing listens)
+    t.deps.jobs = {
+      kv: t.kv,
+      dart: {} as JobsDart,
+      now: () => new Date(),
+      sample: false,
+      backoffSchedule: [],
+      probes: [],
+    } satisfies JobsContext;
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, t.app.fetch);
     const base = `http://127.0.0.1:${server.addr.port}`;
     // another origin (other port) that tries to frame the app
@@ -79,6 +91,14 @@ Deno.test({
         c.width > 0 && c.height > 0
       );
       assert.ok(drawn, "the chart island drew under the policy");
+
+      // The browser's own form post (Origin / Sec-Fetch-Site: same-origin) creates the export.
+      await page.goto(`${base}/exports`, { waitUntil: "load" });
+      await Promise.all([
+        page.waitForURL(/\/exports\?job=\w+/),
+        page.locator("form.export-form [type=submit]").click(),
+      ]);
+      assert.equal((await listExportJobs(t.kv)).length, 1, "the form created one export");
 
       // Framed by another origin: the browser refuses to render it.
       const fp = await browser.context.newPage();
