@@ -535,6 +535,19 @@ Deno.test("[fuzz] no input makes a 5xx; API errors are problem+json", async () =
         });
       }
     }
+
+    // --- raw bytes on the wire (what fetch() would never send), through Deno.serve ---
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+    try {
+      for (const raw of rawRequests(ADMIN)) {
+        sent++;
+        const status = await rawStatus(server.addr.port, raw);
+        const line = JSON.stringify(new TextDecoder().decode(raw.slice(0, 100)));
+        if (status >= 500) failures.push(`${status} RAW ${line}`);
+      }
+    } finally {
+      await server.shutdown();
+    }
   } finally {
     await snapshots.close();
     await r.close();
@@ -555,3 +568,92 @@ Deno.test("[fuzz] no input makes a 5xx; API errors are problem+json", async () =
     `FUZZ_SEED=${SEED}: ${failures.length} of ${sent} requests failed`,
   );
 });
+
+/** Requests written byte for byte: raw NUL and non-UTF-8 bytes, odd framing, huge lines. */
+function rawRequests(admin: string): Uint8Array[] {
+  const enc = new TextEncoder();
+  const req = (head: string, body = "") =>
+    enc.encode(`${head}\r\nhost: 127.0.0.1\r\nconnection: close\r\n${body}`);
+  const bytes = (...parts: (string | number[])[]) => {
+    const out: number[] = [];
+    for (const p of parts) out.push(...(typeof p === "string" ? enc.encode(p) : p));
+    return new Uint8Array(out);
+  };
+  const tail = "\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n";
+  const post = (path: string, headers: string, body: string) =>
+    req(`POST ${path} HTTP/1.1`, `${headers}\r\n${body}`);
+  const broken = "--zz\r\nbroken\r\n\r\n--zz--\r\n";
+  return [
+    bytes("GET /api/dart/disclosures?cursor=", [0], " HTTP/1.1", tail),
+    bytes("GET /api/v1/company/snapshot?corp_code=", [0xff, 0xfe], " HTTP/1.1", tail),
+    bytes("GET /company?q=", [0xea, 0xb0, 0x80], " HTTP/1.1", tail),
+    bytes("GET /company/", [0xc0, 0xaf], " HTTP/1.1", tail),
+    bytes("GET /api/ops/issues?run_id=", [0x7f, 0x01], " HTTP/1.1", tail),
+    bytes(`GET /api/dart/disclosures?cursor=${"A".repeat(20_000)} HTTP/1.1`, tail),
+    bytes(`GET /market?date=2024-01-01 HTTP/1.1\r\nx-long: ${"b".repeat(60_000)}`, tail),
+    bytes("GET /api/v1/market/days/2024-01-01?market=KOSPI&market=KOSDAQ HTTP/1.1", tail),
+    bytes("GET /ipo?stage=%ZZ&from=%00 HTTP/1.1", tail),
+    post(EXPORTS_PATH, "content-type: application/json\r\ncontent-length: abc\r\n", "{}"),
+    post(EXPORTS_PATH, "content-type: application/json\r\ncontent-length: -1\r\n", "{}"),
+    post(
+      EXPORTS_PATH,
+      "content-type: application/json\r\ncontent-length: 2\r\ncontent-length: 5\r\n",
+      "{}",
+    ),
+    post(
+      EXPORTS_PATH,
+      "content-type: application/json\r\ncontent-length: 99999999999\r\n",
+      "{}",
+    ),
+    post(
+      EXPORTS_PATH,
+      "content-type: application/json\r\ntransfer-encoding: chunked\r\n",
+      "zz\r\n{}\r\n0\r\n\r\n",
+    ),
+    post(
+      EXPORTS_PATH,
+      "content-type: application/json\r\ntransfer-encoding: chunked\r\n",
+      `${(64 * 1024).toString(16)}\r\n${" ".repeat(64 * 1024)}\r\n0\r\n\r\n`,
+    ),
+    post(
+      "/api/dart/admin/run",
+      `authorization: Bearer ${admin}\r\ncontent-type: application/json\r\ncontent-length: 1\r\n`,
+      "\u0000",
+    ),
+    post(
+      "/exports",
+      "origin: http://127.0.0.1\r\ncontent-type: multipart/form-data; boundary=zz\r\n" +
+        `content-length: ${broken.length}\r\n`,
+      broken,
+    ),
+  ];
+}
+
+const EXPORTS_PATH = "/api/v1/backtest/exports";
+
+/** Sends one raw request; the answer's status (0 when the server closed without one). */
+async function rawStatus(port: number, raw: Uint8Array): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(raw).catch(() => 0);
+    const buf = new Uint8Array(64);
+    const timer = setTimeout(() => conn.close(), 5000);
+    let n: number | null = null;
+    try {
+      n = await conn.read(buf);
+    } catch {
+      n = null;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!n) return 0;
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(new TextDecoder().decode(buf.subarray(0, n)));
+    return m ? Number(m[1]) : 0;
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // closed by the timer
+    }
+  }
+}
