@@ -385,6 +385,7 @@ Deno.test("[guard] cross-site: text/plain to a JSON route is 415; a foreign form
         { origin: "https://evil.example" },
         { "sec-fetch-site": "cross-site" },
         { origin: "null" },
+        { origin: "https://localhost.evil.example", host: "localhost" },
         {}, // neither header: not a browser form of ours
       ]
     ) {
@@ -401,6 +402,8 @@ Deno.test("[guard] cross-site: text/plain to a JSON route is 415; a foreign form
     const ours: Record<string, string>[] = [
       { origin: "http://localhost" },
       { "sec-fetch-site": "same-origin" },
+      // behind a TLS proxy: the page was https://, the server sees http://; Host matches
+      { origin: "https://localhost", host: "localhost" },
     ];
     for (const headers of ours) {
       const ok = await t.from("198.51.100.5", "/exports", {
