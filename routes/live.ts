@@ -36,7 +36,7 @@ const StreamQuery = z.object({
     z.array(z.string().regex(LIVE_CODE_RE, "each code must be 6 characters [0-9A-Z]"))
       .min(1, "codes is required").max(MAX_STREAM_CODES, `at most ${MAX_STREAM_CODES} codes`),
   ),
-  lastEventId: z.string().regex(/^\d{1,15}$/, "lastEventId must be an event id (digits)")
+  lastEventId: z.string().regex(/^\d{1,17}$/, "lastEventId must be an event id (digits)")
     .optional(),
 });
 
