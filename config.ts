@@ -18,6 +18,11 @@ export const ConfigSchema = z.object({
   /** `auto` loads the bundled sample dataset when no DART_API_KEY is set. */
   KDESK_SAMPLE: z.enum(["auto", "on", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Reverse proxies of ours in front of the server. 0: the client is the connection's address
+   * and X-Forwarded-For is ignored; N: the client is the N-th X-Forwarded-For entry from the right.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** `auto`: start the Kiwoom bridge (simulator without Kiwoom keys) as a child; `off`: don't. */
   KDESK_BRIDGE: z.enum(["auto", "off"]).default("auto"),
   DART_API_KEY: optionalSecret,

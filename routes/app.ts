@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { metrics } from "../lib/jobs/metrics.ts";
 import { log, logEnabled } from "../lib/log.ts";
 import { apiRoutes } from "./api.ts";
@@ -38,6 +39,12 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.onError((err, c) => {
+    // A middleware's deliberate answer (4xx), not a failure.
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.req.path.startsWith("/api/")
+        ? problem(err.status, err.message || "The request was refused.", { instance: c.req.path })
+        : err.getResponse();
+    }
     const id = crypto.randomUUID().slice(0, 8);
     log.error("request failed", { id, method: c.req.method, path: c.req.path, error: err });
     if (c.req.path.startsWith("/api/")) {
@@ -49,6 +56,28 @@ export function createApp(deps: AppDeps): Hono {
   });
   return instrument(app);
 }
+
+/**
+ * The Content-Security-Policy of pages. Scripts only from this origin (the hashed island
+ * bundle; no inline script, eval or handler attributes); style sheets from this origin
+ * only (no `<style>` blocks); style *attributes* stay allowed (`style-src-attr`): SSR'd
+ * islands and the 52-week range mark position elements with computed inline styles, which
+ * cannot run script. Images from here and `data:` (the empty favicon); XHR/SSE to here;
+ * no plugins, no `<base>` rewrites, forms post only here, and no framing by anyone.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 /** Route labels by request line, bounded: raw paths (`/company/00912345`) are many. */
 const LABEL_CACHE_MAX = 4096;
@@ -77,12 +106,17 @@ function instrument(app: Hono): Hono {
   };
   const finish = (req: Request, res: Response, t0: number): Response => {
     const path = app.getPath(req);
-    // API responses carry their own headers (prebuilt, cloned). Pages get these two on the
-    // finished response; immutable responses (redirects) are left as they are.
-    if (!path.startsWith("/api/")) {
+    // API responses carry their own headers (prebuilt, cloned). Pages (and the HTML API
+    // docs) get these on the finished response: no sniffing, same-origin referrers, the CSP
+    // and no framing (frame-ancestors for current browsers, X-Frame-Options for the rest).
+    // Immutable responses (redirects) are left as they are.
+    if (!path.startsWith("/api/") || path === "/api/docs") {
       try {
-        res.headers.set("x-content-type-options", "nosniff");
-        res.headers.set("referrer-policy", "same-origin");
+        const h = res.headers;
+        h.set("x-content-type-options", "nosniff");
+        h.set("referrer-policy", "same-origin");
+        h.set("content-security-policy", PAGE_CSP);
+        h.set("x-frame-options", "DENY");
       } catch {
         // immutable headers
       }

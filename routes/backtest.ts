@@ -25,6 +25,7 @@ import {
 import { toKstDate } from "../lib/format.ts";
 import { deleteBacktestExport } from "../lib/jobs/backtest_export.ts";
 import { enqueue } from "../lib/jobs/runtime.ts";
+import { SlidingWindowLimiter } from "../lib/http/rate_limit.ts";
 import { log } from "../lib/log.ts";
 import { getBlobStream } from "../lib/store/blobs.ts";
 import {
@@ -39,9 +40,16 @@ import { latestBarDay, listIndices } from "../lib/store/market.ts";
 import { requireAdmin } from "./dart_api.ts";
 import { get } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
+import { body, BODY_LIMITS, type BodyRefusal, formBody } from "./body.ts";
+import { clientOf } from "./client.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const BASE = "/api/v1/backtest/exports";
+/**
+ * Exports one client may create per minute (API and form together) until users and their
+ * quotas land: each one can read years of a whole market.
+ */
+export const EXPORTS_PER_MINUTE = 10;
 const problemContent = { "application/problem+json": { schema: Problem } };
 const FILE_NAME_RE = new RegExp(
   `^(${EXPORT_TABLE_NAMES.join("|")})\\.(${OUTPUT_FORMATS.join("|")})$`,
@@ -137,6 +145,13 @@ const createExportRoute = createRoute({
       content: { "application/json": { schema: Created } },
     },
     400: { description: "Invalid input", content: problemContent },
+    413: { description: "The body is over 16 KiB", content: problemContent },
+    415: { description: "The body is not application/json", content: problemContent },
+    429: {
+      description:
+        `Over ${EXPORTS_PER_MINUTE} exports per minute from this client; see Retry-After`,
+      content: problemContent,
+    },
     503: { description: "No job queue runs in this process", content: problemContent },
   },
 });
@@ -275,10 +290,38 @@ export function jobView(job: ExportJob): z.infer<typeof ExportJobView> {
 
 type CreateResult =
   | { ok: true; job: ExportJob }
-  | { ok: false; response: Response; errors: string[] };
+  | { ok: false; response: Response; errors: string[]; retryAfter?: number };
 
-/** Validates a request (schema, then index codes against the store), creates and queues it. */
-async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<CreateResult> {
+/**
+ * Validates a request (schema, then index codes against the store), creates and queues it,
+ * within the client's budget: a slot is taken first and given back when nothing was created.
+ */
+async function createExport(
+  deps: AppDeps,
+  limiter: SlidingWindowLimiter,
+  client: string,
+  raw: unknown,
+  path: string,
+): Promise<CreateResult> {
+  const slot = limiter.take(client);
+  if (!slot.ok) {
+    const retryAfter = Math.max(1, Math.ceil(slot.retryAfterMs / 1000));
+    const detail =
+      `Too many exports from this client: at most ${EXPORTS_PER_MINUTE} per minute. Retry in ${retryAfter} s.`;
+    const response = problem(429, detail, { instance: path });
+    response.headers.set("retry-after", String(retryAfter));
+    return { ok: false, response, errors: [detail], retryAfter };
+  }
+  const r = await createExportInBudget(deps, raw, path);
+  if (!r.ok) limiter.refund(client);
+  return r;
+}
+
+async function createExportInBudget(
+  deps: AppDeps,
+  raw: unknown,
+  path: string,
+): Promise<CreateResult> {
   const parsed = BacktestExportRequest.safeParse(raw);
   if (!parsed.success) {
     const res = zodProblem(parsed.error, path);
@@ -347,15 +390,18 @@ async function defaults(deps: AppDeps, indexCodes: string[]): Promise<ExportForm
 export function backtestRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
 
+  const limiter = new SlidingWindowLimiter({ limit: EXPORTS_PER_MINUTE });
+  const hops = deps.config.TRUSTED_PROXY_HOPS ?? 0;
+
   app.openAPIRegistry.registerPath(createExportRoute);
-  app.post(BASE, async (c) => {
+  app.post(BASE, body({ maxBytes: BODY_LIMITS.exportRequest, json: true }), async (c) => {
     let raw: unknown;
     try {
       raw = await c.req.json();
     } catch {
       return problem(400, "The body must be JSON.", { instance: c.req.path });
     }
-    const r = await createExport(deps, raw, c.req.path);
+    const r = await createExport(deps, limiter, clientOf(c, hops), raw, c.req.path);
     if (!r.ok) return r.response;
     const view = jobView(r.job);
     return c.json({ job_id: r.job.job_id, status: "PENDING" as const, links: view.links }, 202, {
@@ -434,28 +480,28 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
   });
 
   app.openAPIRegistry.registerPath(deleteRoute);
-  const admin = requireAdmin(deps);
-  app.use(`${BASE}/:job_id`, async (c, next) => {
-    if (c.req.method !== "DELETE") return await next();
-    return await admin(c, next);
-  });
-  app.delete(`${BASE}/:job_id`, async (c) => {
-    const p = deleteRoute.request.params.safeParse(c.req.param());
-    if (!p.success) return zodProblem(p.error, c.req.path);
-    const id = p.data.job_id;
-    const r = await deleteBacktestExport(deps.kv, id, { exportDir: deps.config.EXPORT_DIR });
-    if (r.outcome === "missing") {
-      return problem(404, `No backtest export ${id}`, { instance: c.req.path });
-    }
-    if (r.outcome === "running") {
-      return problem(
-        409,
-        `Backtest export ${id} is ${r.job.status} and a worker holds it; delete it once it has finished.`,
-        { instance: c.req.path },
-      );
-    }
-    return c.body(null, 204);
-  });
+  app.delete(
+    `${BASE}/:job_id`,
+    requireAdmin(deps),
+    body({ maxBytes: BODY_LIMITS.none }),
+    async (c) => {
+      const p = deleteRoute.request.params.safeParse(c.req.param());
+      if (!p.success) return zodProblem(p.error, c.req.path);
+      const id = p.data.job_id;
+      const r = await deleteBacktestExport(deps.kv, id, { exportDir: deps.config.EXPORT_DIR });
+      if (r.outcome === "missing") {
+        return problem(404, `No backtest export ${id}`, { instance: c.req.path });
+      }
+      if (r.outcome === "running") {
+        return problem(
+          409,
+          `Backtest export ${id} is ${r.job.status} and a worker holds it; delete it once it has finished.`,
+          { instance: c.req.path },
+        );
+      }
+      return c.body(null, 204);
+    },
+  );
 
   // --- the page ---
 
@@ -486,23 +532,52 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
 
   app.get("/exports", (c) => page(c));
 
-  app.post("/exports", async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const list = (v: unknown) =>
-      (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === "string");
-    const one = (v: unknown) => (typeof v === "string" ? v : "");
-    const form: ExportFormValues = {
-      market_code: one(body.market_code),
-      index_codes: list(body.index_codes) as string[],
-      date_from: one(body.date_from),
-      date_to: one(body.date_to),
-      include_issues: one(body.include_issues) === "on",
-      output_format: one(body.output_format) || "parquet",
-    };
-    const r = await createExport(deps, form, c.req.path);
-    if (!r.ok) return page(c, { form, errors: r.errors, status: r.response.status });
-    return c.redirect(`/exports?job=${r.job.job_id}`, 303);
-  });
+  const MESSAGES: Record<BodyRefusal["status"], string> = {
+    400: "요청을 읽을 수 없습니다.",
+    403: "다른 사이트에서 보낸 요청은 받지 않습니다. 이 페이지의 양식으로 다시 보내 주세요.",
+    413: `양식 데이터가 너무 큽니다 (최대 ${BODY_LIMITS.exportRequest / 1024} KiB).`,
+    415: "지원하지 않는 형식입니다.",
+  };
+  const refusedForm = (c: Context, r: BodyRefusal) =>
+    page(c, { errors: [MESSAGES[r.status]], status: r.status });
+
+  app.post(
+    "/exports",
+    formBody({ maxBytes: BODY_LIMITS.exportRequest, onRefused: refusedForm }),
+    async (c) => {
+      let body: Record<string, string | File | (string | File)[]>;
+      try {
+        body = await c.req.parseBody({ all: true });
+      } catch {
+        return refusedForm(c, { status: 400, detail: "unreadable form body" });
+      }
+      const list = (v: unknown) =>
+        (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === "string");
+      const one = (v: unknown) => (typeof v === "string" ? v : "");
+      const form: ExportFormValues = {
+        market_code: one(body.market_code),
+        index_codes: list(body.index_codes) as string[],
+        date_from: one(body.date_from),
+        date_to: one(body.date_to),
+        include_issues: one(body.include_issues) === "on",
+        output_format: one(body.output_format) || "parquet",
+      };
+      const r = await createExport(deps, limiter, clientOf(c, hops), form, c.req.path);
+      if (!r.ok && r.retryAfter) {
+        const res = await page(c, {
+          form,
+          errors: [
+            `내보내기는 1분에 ${EXPORTS_PER_MINUTE}건까지입니다. ${r.retryAfter}초 후 다시 시도해 주세요.`,
+          ],
+          status: 429,
+        });
+        res.headers.set("retry-after", String(r.retryAfter));
+        return res;
+      }
+      if (!r.ok) return page(c, { form, errors: r.errors, status: r.response.status });
+      return c.redirect(`/exports?job=${r.job.job_id}`, 303);
+    },
+  );
 
   return app;
 }

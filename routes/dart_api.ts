@@ -11,12 +11,18 @@ import { z } from "zod";
 import { HANDLER_NAMES, isAvailable, runScheduled } from "../cron/handlers.ts";
 import type { HandlerName } from "../cron/schedules.ts";
 import { Disclosure } from "../lib/etl/schemas.ts";
-import { adminGuardFor } from "../lib/jobs/admin.ts";
-import { disclosureDetail, disclosureStats, searchDisclosures } from "../lib/jobs/dart_query.ts";
+import {
+  disclosureDetail,
+  disclosureStats,
+  InvalidCursorError,
+  searchDisclosures,
+} from "../lib/jobs/dart_query.ts";
 import { log } from "../lib/log.ts";
 import { startDartBackfill } from "../lib/jobs/backfill.ts";
 import { get } from "./get.ts";
-import type { AppDeps } from "./deps.ts";
+import { adminGuardOf, type AppDeps } from "./deps.ts";
+import { body, BODY_LIMITS } from "./body.ts";
+import { clientOf } from "./client.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,11 +32,22 @@ const realDay = (v: string) =>
 const day = (what: string) =>
   z.string().regex(DAY, `${what} must be YYYY-MM-DD`).refine(realDay, `${what} is not a date`);
 
-/** Middleware: admin token + rate limit; answers 401/403/429 problems. */
+/** A page cursor as the API hands it out: KV's cursor in base64url, unpadded. */
+const CURSOR_RE = /^[A-Za-z0-9_-]{1,700}$/;
+const toApiCursor = (kvCursor: string) =>
+  kvCursor.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const toKvCursor = (api: string) =>
+  api.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(api.length / 4) * 4, "=");
+
+/**
+ * Middleware: admin token + budgets (valid token 30/min; failures 10/min per client);
+ * answers 401/403/429 problems. Runs before any body is read.
+ */
 export function requireAdmin(deps: AppDeps): MiddlewareHandler {
-  const guard = adminGuardFor(deps.config);
+  const guard = adminGuardOf(deps);
+  const hops = deps.config.TRUSTED_PROXY_HOPS ?? 0;
   return async (c, next) => {
-    const v = guard.check(c.req.header("authorization"));
+    const v = guard.check(c.req.header("authorization"), clientOf(c, hops));
     if (!v.ok) {
       const res = problem(v.status, v.detail, { instance: c.req.path });
       if (v.status === 401) res.headers.set("www-authenticate", 'Bearer realm="kdesk-admin"');
@@ -58,7 +75,8 @@ const searchRoute = createRoute({
         .meta({ description: "Text in the company or report name" }),
       all_versions: z.enum(["true", "false"]).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.string().max(500).optional(),
+      cursor: z.string().regex(CURSOR_RE, "cursor: not a cursor from this API").optional()
+        .meta({ description: "`cursor` of the previous page (opaque)" }),
     }).refine((v) => !v.from || !v.to || v.from <= v.to, { message: "from must not be after to" }),
   },
   responses: {
@@ -152,7 +170,12 @@ const adminResponses = {
   401: { description: "No admin token", content: problemContent },
   403: { description: "Wrong token, or admin routes disabled", content: problemContent },
   409: { description: "The job cannot run here (no connector)", content: problemContent },
-  429: { description: "Rate limited", content: problemContent },
+  413: { description: "The body is over 4 KiB", content: problemContent },
+  415: { description: "The body is not application/json", content: problemContent },
+  429: {
+    description: "Over 30 admin requests a minute, or 10 failed attempts from this client",
+    content: problemContent,
+  },
   503: { description: "Jobs are not running in this process", content: problemContent },
 };
 
@@ -173,11 +196,21 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
 
   get(app, searchRoute, async (c, { query }) => {
-    const r = await searchDisclosures(deps.kv, {
-      ...query,
-      all_versions: query.all_versions === "true",
-    });
-    return c.json({ items: r.items, cursor: r.cursor });
+    let r;
+    try {
+      r = await searchDisclosures(deps.kv, {
+        ...query,
+        cursor: query.cursor ? toKvCursor(query.cursor) : undefined,
+        all_versions: query.all_versions === "true",
+      });
+    } catch (e) {
+      if (!(e instanceof InvalidCursorError)) throw e;
+      return problem(400, "Invalid request: cursor: not a cursor from this API", {
+        instance: c.req.path,
+        errors: [{ path: "cursor", message: "not a cursor from this API" }],
+      });
+    }
+    return c.json({ items: r.items, cursor: r.cursor ? toApiCursor(r.cursor) : null });
   });
 
   get(app, detailRoute, async (c, { params }) => {
@@ -202,7 +235,8 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
     request: { body: { content: { "application/json": { schema: RunBody } } } },
     responses: adminResponses,
   }));
-  app.post("/api/dart/admin/run", async (c) => {
+  const adminBody = body({ maxBytes: BODY_LIMITS.admin, json: true });
+  app.post("/api/dart/admin/run", adminBody, async (c) => {
     const b = await jsonBody(c, RunBody);
     if (b.error) return b.error;
     const jobs = deps.jobs;
@@ -234,7 +268,7 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
     request: { body: { content: { "application/json": { schema: BackfillBody } } } },
     responses: adminResponses,
   }));
-  app.post("/api/dart/admin/backfill", async (c) => {
+  app.post("/api/dart/admin/backfill", adminBody, async (c) => {
     const b = await jsonBody(c, BackfillBody);
     if (b.error) return b.error;
     const jobs = deps.jobs;

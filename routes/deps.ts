@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import type { LiveService } from "../lib/live/service.ts";
 import type { IpoCache } from "../lib/store/ipo.ts";
+import { type AdminGuard, adminGuardFor } from "../lib/jobs/admin.ts";
 import type { JobsContext } from "../lib/jobs/runtime.ts";
 import type { SnapshotCache } from "../lib/store/snapshots.ts";
 
@@ -32,6 +33,13 @@ export interface AppDeps {
    * runs and issues, but triggering runs and retrying dead letters answer 503.
    */
   jobs?: JobsContext;
+  /** The admin token check and its budgets. Default: one guard per config (ADMIN_TOKEN). */
+  adminGuard?: AdminGuard;
+}
+
+/** The app's admin guard (shared by every router of the app). */
+export function adminGuardOf(deps: AppDeps): AdminGuard {
+  return deps.adminGuard ?? adminGuardFor(deps.config);
 }
 
 /**

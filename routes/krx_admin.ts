@@ -15,6 +15,7 @@ import {
 } from "../lib/jobs/krx_backfill.ts";
 import { requireAdmin } from "./dart_api.ts";
 import type { AppDeps } from "./deps.ts";
+import { body, BODY_LIMITS } from "./body.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -59,28 +60,32 @@ export function krxAdminRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   app.use("/api/krx/admin/*", requireAdmin(deps));
   app.openAPIRegistry.registerPath(backfillRoute);
-  app.post("/api/krx/admin/backfill", async (c) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return problem(400, "The body must be JSON.", { instance: c.req.path });
-    }
-    const b = BackfillBody.safeParse(raw);
-    if (!b.success) return zodProblem(b.error, c.req.path);
-    const jobs = deps.jobs;
-    if (!jobs) {
-      return problem(503, "Jobs are not running in this process.", { instance: c.req.path });
-    }
-    if (!isAvailable(jobs, "krx_daily")) {
-      return problem(409, "krx_daily: no KRX connector is configured (set KRX_API_KEY).", {
-        instance: c.req.path,
+  app.post(
+    "/api/krx/admin/backfill",
+    body({ maxBytes: BODY_LIMITS.admin, json: true }),
+    async (c) => {
+      let raw: unknown;
+      try {
+        raw = await c.req.json();
+      } catch {
+        return problem(400, "The body must be JSON.", { instance: c.req.path });
+      }
+      const b = BackfillBody.safeParse(raw);
+      if (!b.success) return zodProblem(b.error, c.req.path);
+      const jobs = deps.jobs;
+      if (!jobs) {
+        return problem(503, "Jobs are not running in this process.", { instance: c.req.path });
+      }
+      if (!isAvailable(jobs, "krx_daily")) {
+        return problem(409, "krx_daily: no KRX connector is configured (set KRX_API_KEY).", {
+          instance: c.req.path,
+        });
+      }
+      const r = await startKrxBackfill(jobs, b.data.from, b.data.to, {
+        dailyQuota: deps.config.KRX_DAILY_QUOTA,
       });
-    }
-    const r = await startKrxBackfill(jobs, b.data.from, b.data.to, {
-      dailyQuota: deps.config.KRX_DAILY_QUOTA,
-    });
-    return c.json({ run_id: r.run_id, job: "krx_backfill", enqueued: r.enqueued }, 202);
-  });
+      return c.json({ run_id: r.run_id, job: "krx_backfill", enqueued: r.enqueued }, 202);
+    },
+  );
   return app;
 }

@@ -16,18 +16,18 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { IngestBatch, LIVE_CODE_RE, PriceAnswer } from "../lib/live/schemas.ts";
 import { LiveService } from "../lib/live/service.ts";
+import { safeEqual } from "../lib/jobs/admin.ts";
 import { log } from "../lib/log.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
 import type { AppDeps } from "./deps.ts";
+import { body, BODY_LIMITS } from "./body.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 /** Most codes one SSE connection may follow. */
 export const MAX_STREAM_CODES = 50;
-/** Largest accepted ingest body. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const StreamQuery = z.object({
   codes: z.string().min(1, "codes is required (comma-separated stock codes)").transform((
@@ -36,7 +36,8 @@ const StreamQuery = z.object({
     z.array(z.string().regex(LIVE_CODE_RE, "each code must be 6 characters [0-9A-Z]"))
       .min(1, "codes is required").max(MAX_STREAM_CODES, `at most ${MAX_STREAM_CODES} codes`),
   ),
-  lastEventId: z.string().regex(/^\d+$/).optional(),
+  lastEventId: z.string().regex(/^\d{1,17}$/, "lastEventId must be an event id (digits)")
+    .optional(),
 });
 
 const SSE_HEADERS: [string, string][] = [
@@ -45,15 +46,6 @@ const SSE_HEADERS: [string, string][] = [
   ["x-accel-buffering", "no"],
   ["x-content-type-options", "nosniff"],
 ];
-
-/** Constant-time string comparison (length leaks only). */
-function safeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
 
 /** The featured sample stock codes present in KV (sample mode). */
 async function featuredCodes(kv: Deno.Kv): Promise<string[]> {
@@ -104,6 +96,8 @@ function document(app: OpenAPIHono): void {
       },
       400: { description: "Malformed batch (the reason is in `errors`)", content: problemContent },
       401: { description: "Missing or wrong token", content: problemContent },
+      413: { description: "The body is over 1 MiB", content: problemContent },
+      415: { description: "The body is not application/json", content: problemContent },
     },
   }));
   app.openAPIRegistry.registerPath(createRoute({
@@ -167,48 +161,52 @@ export function liveRoutes(deps: AppDeps): OpenAPIHono {
   const live = deps.live ?? new LiveService(deps.kv);
   let featured: Promise<string[]> | null = null;
 
-  app.post("/api/v1/ticks", async (c) => {
-    const token = deps.config.INGEST_TOKEN;
-    const auth = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!token) {
-      return problem(401, "Ingest is disabled: INGEST_TOKEN is not set on this server.", {
-        instance: c.req.path,
-      });
-    }
-    if (!m) {
-      return problem(401, "Missing bearer token (Authorization: Bearer <INGEST_TOKEN>).", {
-        instance: c.req.path,
-      });
-    }
-    if (!safeEqual(m[1], token)) {
-      return problem(401, "Wrong ingest token.", { instance: c.req.path });
-    }
-    const text = await c.req.text();
-    if (text.length > MAX_BODY_BYTES) {
-      return problem(400, `Body too large (${text.length} bytes; limit ${MAX_BODY_BYTES}).`, {
-        instance: c.req.path,
-      });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      return problem(400, `Body is not JSON: ${(e as Error).message}`, { instance: c.req.path });
-    }
-    const parsed = IngestBatch.safeParse(json);
-    if (!parsed.success) return zodProblem(parsed.error, c.req.path);
-    try {
-      const r = await live.ingest(parsed.data);
-      // A duplicate batch id was stored earlier: 200, nothing accepted now.
-      return c.json({ accepted: r.ticks + r.books, ...r }, r.duplicate ? 200 : 202);
-    } catch (e) {
-      log.error("tick ingest failed", { error: e as Error });
-      return problem(503, "Storing the batch failed; nothing was stored. Retry.", {
-        instance: c.req.path,
-      });
-    }
-  });
+  // The token is checked before the body is read; the body is then read up to its limit.
+  const ingestBody = body({ maxBytes: BODY_LIMITS.ticks, json: true });
+  app.post(
+    "/api/v1/ticks",
+    async (c, next) => {
+      const token = deps.config.INGEST_TOKEN;
+      const auth = c.req.header("authorization") ?? "";
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!token) {
+        return problem(401, "Ingest is disabled: INGEST_TOKEN is not set on this server.", {
+          instance: c.req.path,
+        });
+      }
+      if (!m) {
+        return problem(401, "Missing bearer token (Authorization: Bearer <INGEST_TOKEN>).", {
+          instance: c.req.path,
+        });
+      }
+      if (!safeEqual(m[1], token)) {
+        return problem(401, "Wrong ingest token.", { instance: c.req.path });
+      }
+      await next();
+    },
+    ingestBody,
+    async (c) => {
+      const text = await c.req.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        return problem(400, `Body is not JSON: ${(e as Error).message}`, { instance: c.req.path });
+      }
+      const parsed = IngestBatch.safeParse(json);
+      if (!parsed.success) return zodProblem(parsed.error, c.req.path);
+      try {
+        const r = await live.ingest(parsed.data);
+        // A duplicate batch id was stored earlier: 200, nothing accepted now.
+        return c.json({ accepted: r.ticks + r.books, ...r }, r.duplicate ? 200 : 202);
+      } catch (e) {
+        log.error("tick ingest failed", { error: e as Error });
+        return problem(503, "Storing the batch failed; nothing was stored. Retry.", {
+          instance: c.req.path,
+        });
+      }
+    },
+  );
 
   app.get("/api/v1/stream/prices", async (c) => {
     const q = StreamQuery.safeParse({

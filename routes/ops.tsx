@@ -5,26 +5,55 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { OpsPage, type ScheduleRow } from "../components/ops/OpsPage.tsx";
 import { renderDocument } from "../components/Layout.tsx";
 import { isAvailable } from "../cron/handlers.ts";
 import { nextRun, SCHEDULES } from "../cron/schedules.ts";
-import { adminGuardFor } from "../lib/jobs/admin.ts";
 import { sourceHealth } from "../lib/jobs/health.ts";
 import { dropDeadLetter, listDeadLetters, queueStats, retryDeadLetter } from "../lib/store/jobs.ts";
-import { listIssues, type Severity } from "../lib/store/quality.ts";
+import { listIssues } from "../lib/store/quality.ts";
 import { listRuns, type RunStatus } from "../lib/store/runs.ts";
 import { requireAdmin } from "./dart_api.ts";
-import type { AppDeps } from "./deps.ts";
-import { problem } from "./problem.ts";
+import { body, BODY_LIMITS } from "./body.ts";
+import { adminGuardOf, type AppDeps } from "./deps.ts";
+import { problem, zodProblem } from "./problem.ts";
 
 const RUN_STATUSES = new Set(["RUNNING", "SUCCEEDED", "PARTIAL", "FAILED"]);
 const JOB_NAME = /^[a-z_]{1,40}$/;
 
-function limitOf(v: string | undefined, def: number, max: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : def;
+/** A filter value: a short lower-case name (job, source) or an upper-case issue code. */
+const name = (what: string, re: RegExp) =>
+  z.string().regex(re, `${what} is not a known name format`).optional()
+    .or(z.literal("").transform(() => undefined));
+const limit = (def: number, max: number) =>
+  z.coerce.number().int("limit must be an integer").min(1).max(max).default(def);
+/** Run ids (and so `run_id`) are timeIds: 17 digits + 6 hex. */
+const RUN_ID = /^\d{17}[0-9a-f]{6}$/;
+/** Dead letters are keyed by their message id, a UUID. */
+const DEAD_LETTER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const RunsQuery = z.object({
+  status: z.enum(["RUNNING", "SUCCEEDED", "PARTIAL", "FAILED"], {
+    message: "status must be RUNNING, SUCCEEDED, PARTIAL or FAILED",
+  }).optional(),
+  job: name("job", JOB_NAME),
+  source: name("source", /^[a-z0-9_]{1,40}$/),
+  limit: limit(50, 500),
+});
+const IssuesQuery = z.object({
+  severity: z.enum(["ERROR", "WARN"], { message: "severity must be ERROR or WARN" }).optional(),
+  source: name("source", /^[a-z0-9_]{1,40}$/),
+  code: name("code", /^[A-Z0-9_]{1,60}$/),
+  run_id: name("run_id", RUN_ID),
+  limit: limit(100, 1000),
+});
+
+/** The query parsed by `schema`, or a 400 problem naming the parameter. */
+function parseQuery<S extends z.ZodType>(c: Context, schema: S) {
+  const r = schema.safeParse(c.req.query());
+  return r.success ? { data: r.data as z.infer<S> } : { error: zodProblem(r.error, c.req.path) };
 }
 
 /** Schedules with their next fire time and whether they are registered in this process. */
@@ -43,7 +72,7 @@ export function scheduleRows(deps: AppDeps, now = new Date()): ScheduleRow[] {
 /** The ops page and API. */
 export function opsRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  const guard = adminGuardFor(deps.config);
+  const guard = adminGuardOf(deps);
 
   app.get("/ops", async (c) => {
     const job = c.req.query("job") ?? "";
@@ -81,34 +110,15 @@ export function opsRoutes(deps: AppDeps): Hono {
   });
 
   app.get("/api/ops/runs", async (c) => {
-    const status = c.req.query("status");
-    if (status && !RUN_STATUSES.has(status)) {
-      return problem(400, "status must be RUNNING, SUCCEEDED, PARTIAL or FAILED", {
-        instance: c.req.path,
-      });
-    }
-    const runs = await listRuns(deps.kv, {
-      job: c.req.query("job") || undefined,
-      source: c.req.query("source") || undefined,
-      status: status as RunStatus | undefined,
-      limit: limitOf(c.req.query("limit"), 50, 500),
-    });
-    return c.json({ runs });
+    const q = parseQuery(c, RunsQuery);
+    if (q.error) return q.error;
+    return c.json({ runs: await listRuns(deps.kv, q.data) });
   });
 
   app.get("/api/ops/issues", async (c) => {
-    const severity = c.req.query("severity");
-    if (severity && severity !== "ERROR" && severity !== "WARN") {
-      return problem(400, "severity must be ERROR or WARN", { instance: c.req.path });
-    }
-    const issues = await listIssues(deps.kv, {
-      severity: severity as Severity | undefined,
-      source: c.req.query("source") || undefined,
-      code: c.req.query("code") || undefined,
-      run_id: c.req.query("run_id") || undefined,
-      limit: limitOf(c.req.query("limit"), 100, 1000),
-    });
-    return c.json({ issues });
+    const q = parseQuery(c, IssuesQuery);
+    if (q.error) return q.error;
+    return c.json({ issues: await listIssues(deps.kv, q.data) });
   });
 
   app.get("/api/ops/schedules", (c) =>
@@ -121,11 +131,19 @@ export function opsRoutes(deps: AppDeps): Hono {
     return c.json({ queue, dead_letters: items });
   });
 
-  app.use("/api/ops/dead-letters/:id/*", requireAdmin(deps));
-  app.use("/api/ops/dead-letters/:id", async (c, next) => {
-    if (c.req.method === "GET") return await next();
-    return await requireAdmin(deps)(c, next);
-  });
+  // Admin first (no body read before the token is checked), then the id, then no body.
+  const admin = requireAdmin(deps);
+  const noBody = body({ maxBytes: BODY_LIMITS.none });
+  const deadLetterId = async (c: Context, next: () => Promise<void>) => {
+    const id = c.req.param("id") ?? "";
+    if (!DEAD_LETTER_ID.test(id)) {
+      return problem(400, "Invalid request: id: a dead letter id is a message UUID", {
+        instance: c.req.path,
+        errors: [{ path: "id", message: "a dead letter id is a message UUID" }],
+      });
+    }
+    await next();
+  };
 
   const retry = async (id: string, path: string) => {
     if (!deps.jobs) {
@@ -135,7 +153,13 @@ export function opsRoutes(deps: AppDeps): Hono {
     if (!ok) return problem(404, `No dead letter ${id}`, { instance: path });
     return Response.json({ id, retried: true }, { status: 202 });
   };
-  app.post("/api/ops/dead-letters/:id/retry", (c) => retry(c.req.param("id"), c.req.path));
+  app.post(
+    "/api/ops/dead-letters/:id/retry",
+    admin,
+    deadLetterId,
+    noBody,
+    (c) => retry(c.req.param("id"), c.req.path),
+  );
 
   const drop = async (id: string, path: string) => {
     if (!(await dropDeadLetter(deps.kv, id))) {
@@ -143,8 +167,20 @@ export function opsRoutes(deps: AppDeps): Hono {
     }
     return Response.json({ id, dropped: true });
   };
-  app.delete("/api/ops/dead-letters/:id", (c) => drop(c.req.param("id"), c.req.path));
-  app.post("/api/ops/dead-letters/:id/drop", (c) => drop(c.req.param("id"), c.req.path));
+  app.delete(
+    "/api/ops/dead-letters/:id",
+    admin,
+    deadLetterId,
+    noBody,
+    (c) => drop(c.req.param("id"), c.req.path),
+  );
+  app.post(
+    "/api/ops/dead-letters/:id/drop",
+    admin,
+    deadLetterId,
+    noBody,
+    (c) => drop(c.req.param("id"), c.req.path),
+  );
 
   return app;
 }

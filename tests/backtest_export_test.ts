@@ -1101,7 +1101,13 @@ Deno.test("[backtest] /exports page: form with index checkboxes, POST form → 3
       ["include_issues", "on"],
       ["output_format", "csv"],
     ]);
-    const created = await t.app.request("/exports", { method: "POST", body: form });
+    // a same-origin form post (the browser sends Origin with every POST)
+    const origin = { origin: "http://localhost" };
+    const created = await t.app.request("/exports", {
+      method: "POST",
+      body: form,
+      headers: origin,
+    });
     assert.equal(created.status, 303);
     const loc = created.headers.get("location")!;
     const id = /job=(\w+)/.exec(loc)![1];
@@ -1127,6 +1133,7 @@ Deno.test("[backtest] /exports page: form with index checkboxes, POST form → 3
     const bad = await t.app.request("/exports", {
       method: "POST",
       body: new URLSearchParams({ market_code: "KOSPI", date_from: TO, date_to: FROM }),
+      headers: origin,
     });
     assert.equal(bad.status, 400);
     const badHtml = await bad.text();

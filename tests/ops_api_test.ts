@@ -113,7 +113,7 @@ Deno.test("[ops] a message failing 3 times is dead-lettered; an admin retry succ
   }
 });
 
-Deno.test("[ops] admin routes: disabled without ADMIN_TOKEN, rate-limited with it", async () => {
+Deno.test("[ops] admin routes: disabled without ADMIN_TOKEN; failed attempts throttled", async () => {
   const r = await jobsRig({ sample: false });
   const off = app(r, null);
   const on = app(r, "another-token-for-rate-limit-tests-xyz");
@@ -127,7 +127,7 @@ Deno.test("[ops] admin routes: disabled without ADMIN_TOKEN, rate-limited with i
     assert.match((await res.json()).detail, /disabled: set ADMIN_TOKEN/);
 
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) {
+    for (let i = 0; i < 12; i++) {
       const x = await on.req("/api/dart/admin/run", {
         method: "POST",
         headers: { authorization: "Bearer wrong" },
@@ -136,7 +136,7 @@ Deno.test("[ops] admin routes: disabled without ADMIN_TOKEN, rate-limited with i
       statuses.push(x.status);
       await x.body?.cancel();
     }
-    assert.equal(statuses.filter((s) => s === 403).length, 30);
+    assert.equal(statuses.filter((s) => s === 403).length, 10, "10 failures a minute");
     assert.equal(statuses.at(-1), 429);
   } finally {
     await off.close();

@@ -116,9 +116,16 @@ Deno.test("[dart api] an admin backfill enqueues one message per 3-month window 
       "/api/dart/disclosures?from=2025-01-01&to=2025-12-31&all_versions=true&limit=500",
     )).json();
     assert.equal(listed.items.length, expected);
-    const noBody = await app.request("/api/dart/admin/backfill", {
+    const notJson = await app.request("/api/dart/admin/backfill", {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}` },
+      body: "nope",
+    });
+    assert.equal(notJson.status, 415, "text/plain is not JSON");
+    await notJson.body?.cancel();
+    const noBody = await app.request("/api/dart/admin/backfill", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: "nope",
     });
     assert.equal(noBody.status, 400);

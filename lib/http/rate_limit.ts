@@ -141,3 +141,95 @@ export class KvRateLimiter {
     };
   }
 }
+
+/** The verdict of {@linkcode SlidingWindowLimiter.take}. */
+export type WindowVerdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** Options of {@linkcode SlidingWindowLimiter}. */
+export interface SlidingWindowOptions {
+  /** Events allowed per key in any window of `windowMs`. */
+  limit: number;
+  /** The window, in ms (default one minute). */
+  windowMs?: number;
+  /** Most keys tracked at once; past it the stalest keys are forgotten (default 10,000). */
+  maxKeys?: number;
+  /** Clock in epoch ms (default `Date.now`). */
+  now?: () => number;
+}
+
+/**
+ * An in-process limiter per key (a client address, a token): at most `limit` events in any
+ * sliding window of `windowMs`, so no burst at a window boundary doubles the rate. Keeps the
+ * times of the last `limit` events of each key (a few numbers per client), in a map bounded
+ * by `maxKeys`: memory stays flat under many clients. Synchronous and per process (each
+ * process of a deployment counts on its own).
+ */
+export class SlidingWindowLimiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  #maxKeys: number;
+  #now: () => number;
+  /** Event times per key, oldest first (at most `limit`). */
+  #events = new Map<string, number[]>();
+
+  constructor(opts: SlidingWindowOptions) {
+    if (!(opts.limit >= 1)) throw new RangeError("limit must be at least 1");
+    this.limit = opts.limit;
+    this.windowMs = opts.windowMs ?? MINUTE_MS;
+    this.#maxKeys = opts.maxKeys ?? 10_000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  #live(key: string, now: number): number[] {
+    const times = this.#events.get(key);
+    if (!times) return [];
+    while (times.length && times[0] <= now - this.windowMs) times.shift();
+    if (!times.length) this.#events.delete(key);
+    return times;
+  }
+
+  /** Whether `key` may have one more event now, without counting one. */
+  check(key: string): WindowVerdict {
+    const now = this.#now();
+    const times = this.#live(key, now);
+    if (times.length < this.limit) return { ok: true };
+    return { ok: false, retryAfterMs: Math.max(1, times[0] + this.windowMs - now) };
+  }
+
+  /** Counts one event of `key` when it is allowed; otherwise says how long to wait. */
+  take(key: string): WindowVerdict {
+    const v = this.check(key);
+    if (!v.ok) return v;
+    let times = this.#events.get(key);
+    if (!times) {
+      if (this.#events.size >= this.#maxKeys) this.#evict();
+      this.#events.set(key, times = []);
+    }
+    times.push(this.#now());
+    return v;
+  }
+
+  /** Gives back the latest event of `key` (the work it was taken for did not happen). */
+  refund(key: string): void {
+    const times = this.#events.get(key);
+    times?.pop();
+    if (times && !times.length) this.#events.delete(key);
+  }
+
+  /** Forgets keys with no event in the window, then (still full) the oldest tenth. */
+  #evict(): void {
+    const now = this.#now();
+    for (const key of [...this.#events.keys()]) this.#live(key, now);
+    if (this.#events.size < this.#maxKeys) return;
+    let n = Math.max(1, Math.floor(this.#maxKeys / 10));
+    for (const key of this.#events.keys()) {
+      this.#events.delete(key);
+      if (--n === 0) break;
+    }
+  }
+
+  /** Keys tracked now (for tests and metrics). */
+  get size(): number {
+    return this.#events.size;
+  }
+}

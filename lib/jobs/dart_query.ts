@@ -23,6 +23,14 @@ export interface DisclosureSearch {
   cursor?: string;
 }
 
+/** A search cursor the store cannot continue from (not one it gave, or another query's). */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("not a cursor from this API");
+    this.name = "InvalidCursorError";
+  }
+}
+
 /** How many entries one search may scan before it returns what it has (with a cursor). */
 export const SCAN_LIMIT = 20_000;
 
@@ -45,8 +53,17 @@ export async function searchDisclosures(
   const q = s.q?.toLowerCase();
   const items: Disclosure[] = [];
   let scanned = 0;
-  for await (const e of iter) {
-    const d = e.value;
+  // KV checks a cursor when the first batch is read: a bad one is a TypeError there.
+  const entries = iter[Symbol.asyncIterator]();
+  let first: IteratorResult<Deno.KvEntry<Disclosure>>;
+  try {
+    first = await entries.next();
+  } catch (e) {
+    if (s.cursor && e instanceof TypeError) throw new InvalidCursorError();
+    throw e;
+  }
+  for (let e = first; !e.done; e = await entries.next()) {
+    const d = e.value.value;
     if (++scanned > SCAN_LIMIT) return { items, cursor: iter.cursor, scanned };
     if (!s.all_versions && d.superseded) continue;
     if (s.from && d.rcept_dt < s.from) continue;
