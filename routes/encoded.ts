@@ -5,11 +5,15 @@
  *   accepts it (the copy is made once and reused), identity otherwise, from prebuilt
  *   responses that senders clone. Headers are tuple arrays: measured ~1.4x faster than header
  *   objects on Deno.serve's response path.
+ * - Everything else of a text type (pages, other JSON, problem+json, css/js files without a
+ *   stored copy) is gzip-compressed by the app's outer layer ({@link compressResponse}, called
+ *   from routes/app.ts `instrument`), unless the route negotiated the coding itself.
  * - Built static files have stored brotli/gzip copies; routes/assets.ts picks one with
  *   {@link chooseCoding}.
  *
  * @module
  */
+import zlib from "node:zlib";
 import type { EncodedBody } from "../lib/store/json.ts";
 
 export const JSON_HEADERS: [string, string][] = [
@@ -106,4 +110,58 @@ export function cachedResponse(
   }
   built.identity ??= new Response(body.bytes as Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
   return built.identity.clone();
+}
+
+/** Below this size the outer layer sends identity: gzip would save next to nothing. */
+export const COMPRESS_MIN_BYTES = 1024;
+
+/** Text types worth compressing: html, css, js, json (problem+json too), svg, plain text. */
+const COMPRESSIBLE =
+  /^\s*(text\/(html|css|javascript|plain|xml)|application\/(javascript|xml|([\w.-]+\+)?json)|image\/svg\+xml)\s*(;|$)/i;
+
+/**
+ * The outer layer's compression: a response of a text type that the route did not encode
+ * itself (no `Content-Encoding`, no `Vary: Accept-Encoding`, not `no-transform`) gets
+ * `Vary: Accept-Encoding`, and, when the client accepts gzip and the body is at least
+ * {@link COMPRESS_MIN_BYTES}, a gzip body (a strong ETag becomes weak). Anything else is
+ * returned as it is, synchronously, so the hot routes (which negotiate their own coding) stay
+ * synchronous. Bodies it compresses are in memory already (rendered pages, JSON): it reads
+ * them whole. Event streams, downloads and binary types are never touched.
+ */
+export function compressResponse(req: Request, res: Response): Response | Promise<Response> {
+  // Never touch `res.body` here: the getter turns a static body into a stream (measured
+  // 18–33 µs per response on Deno 2.9.6, and Deno then loses its fast path for static bytes).
+  const status = res.status;
+  if (status < 200 || status === 204 || status === 205 || status === 304) return res;
+  const h = res.headers;
+  if (h.has("content-encoding")) return res;
+  const type = h.get("content-type");
+  if (!type || !COMPRESSIBLE.test(type)) return res;
+  if (/accept-encoding/i.test(h.get("vary") ?? "")) return res; // negotiated by the route
+  if (/no-transform/i.test(h.get("cache-control") ?? "")) return res;
+  try {
+    h.append("vary", "accept-encoding");
+  } catch {
+    return res; // immutable headers (a fetched or redirect response): leave it alone
+  }
+  if (chooseCoding(req.headers.get("accept-encoding"), ["gzip"]) !== "gzip") return res;
+  const length = h.get("content-length");
+  if (length !== null && Number(length) < COMPRESS_MIN_BYTES) return res;
+  return gzipResponse(res);
+}
+
+async function gzipResponse(res: Response): Promise<Response> {
+  const bytes = await res.bytes(); // an empty body (HEAD) comes back empty, below the minimum
+  const init = {
+    status: res.status,
+    statusText: res.statusText,
+    headers: new Headers(res.headers),
+  };
+  if (bytes.length < COMPRESS_MIN_BYTES) return new Response(bytes, init);
+  const gz = zlib.gzipSync(bytes);
+  init.headers.set("content-encoding", "gzip");
+  init.headers.set("content-length", String(gz.length));
+  const etag = init.headers.get("etag");
+  if (etag && !etag.startsWith("W/")) init.headers.set("etag", `W/${etag}`);
+  return new Response(gz as Uint8Array<ArrayBuffer>, init);
 }
