@@ -17,7 +17,7 @@ import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
 import { listWindows } from "../lib/sources/dart/client.ts";
 import { createRun, finishRun } from "../lib/store/runs.ts";
-import { get } from "./get.ts";
+import { ADMIN_SECURITY, get, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
@@ -46,6 +46,8 @@ export function requireAdmin(deps: AppDeps): MiddlewareHandler {
 const searchRoute = createRoute({
   method: "get",
   path: "/api/dart/disclosures",
+  operationId: "searchDisclosures",
+  tags: tagged("disclosures"),
   summary: "Search stored DART disclosures",
   description:
     "Newest first. Latest versions only unless `all_versions=true`. `cursor` continues a page.",
@@ -82,6 +84,8 @@ const searchRoute = createRoute({
 const detailRoute = createRoute({
   method: "get",
   path: "/api/dart/disclosures/{rcept_no}",
+  operationId: "getDisclosure",
+  tags: tagged("disclosures"),
   summary: "One disclosure with its amendment chain",
   request: {
     params: z.object({
@@ -107,6 +111,8 @@ const detailRoute = createRoute({
 const statsRoute = createRoute({
   method: "get",
   path: "/api/dart/stats",
+  operationId: "getDisclosureStats",
+  tags: tagged("disclosures"),
   summary: "Disclosure counts per day and per report type",
   request: {
     query: z.object({ from: day("from"), to: day("to") }).refine(
@@ -199,8 +205,10 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
   app.openAPIRegistry.registerPath(createRoute({
     method: "post",
     path: "/api/dart/admin/run",
+    operationId: "runJob",
+    tags: tagged("admin"),
     summary: "Run a scheduled job now (admin)",
-    security: [{ bearer: [] }],
+    security: ADMIN_SECURITY,
     request: { body: { content: { "application/json": { schema: RunBody } } } },
     responses: adminResponses,
   }));
@@ -230,9 +238,11 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
   app.openAPIRegistry.registerPath(createRoute({
     method: "post",
     path: "/api/dart/admin/backfill",
+    operationId: "startDartBackfill",
+    tags: tagged("admin"),
     summary: "Backfill a date range of DART disclosures through the queue (admin)",
     description: "Enqueues one message per 3-month list.json window.",
-    security: [{ bearer: [] }],
+    security: ADMIN_SECURITY,
     request: { body: { content: { "application/json": { schema: BackfillBody } } } },
     responses: adminResponses,
   }));
