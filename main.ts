@@ -10,6 +10,7 @@ import { SnapshotCache } from "./lib/store/snapshots.ts";
 import { loadSampleData } from "./lib/etl/sample.ts";
 import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
+import type { ClientAssets } from "./components/Island.tsx";
 import { createApp } from "./routes/app.ts";
 import { ensureBuild } from "./scripts/build.ts";
 import { LiveService } from "./lib/live/service.ts";
@@ -26,7 +27,7 @@ for (const s of secretValues(config)) registerSecret(s);
 
 const kv = await openKv(config.KDESK_KV_PATH);
 
-let islandBundle: string | null = null;
+let islandBundle: ClientAssets | null = null;
 try {
   islandBundle = await ensureBuild();
 } catch (e) {

@@ -14,9 +14,32 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type IslandName, type IslandProps, islands } from "../islands/mod.ts";
 
+/** One browser entry module of the build and the chunks it imports statically. */
+export interface ClientEntry {
+  /** Public path of the entry, e.g. "/static/build/island-PriceChart-AB12CD34.js". */
+  src: string;
+  /** Public paths of every chunk the entry imports statically (transitively), to preload. */
+  preload: string[];
+}
+
+/**
+ * What the build made for the browser (the public part of static/build/manifest.json, see
+ * scripts/build.ts): one entry per island, so a page loads only the islands it renders.
+ */
+export interface ClientAssets {
+  /** Each registered island's entry, by island name. */
+  islands: Record<string, ClientEntry>;
+  /** Progressive enhancements (sortable tables). */
+  enhance: ClientEntry;
+  /** The hashed stylesheet. */
+  css: string;
+  /** The API reference page: Swagger UI (from swagger-ui-dist) and its start-up script. */
+  docs: { script: string; css: string; init: string };
+}
+
 /**
  * What a page being rendered needs on the client. {@link Island} and sortable tables
- * record themselves here; the layout adds the bundle `<script>` only when something did.
+ * record themselves here; the layout adds the `<script>` tags of just those entries.
  */
 export interface ClientNeeds {
   islands: Set<string>;
@@ -27,7 +50,7 @@ export interface ClientNeeds {
 /** Collects {@link ClientNeeds} during one render. `null` outside a layout. */
 export const ClientNeedsContext = createContext<ClientNeeds | null>(null);
 
-/** Marks the page as needing the client bundle for a progressive enhancement. */
+/** Marks the page as needing the progressive-enhancement script (sortable tables). */
 export function useEnhancement(): void {
   const needs = useContext(ClientNeedsContext);
   if (needs) needs.enhance = true;

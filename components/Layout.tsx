@@ -1,7 +1,7 @@
 /**
  * The page shell shared by every server-rendered page: header with navigation, the
- * "샘플 데이터 · sample data" banner, footer with the KST render time, the stylesheet and
- * (only when the page has islands or enhancements) the hashed island bundle.
+ * "샘플 데이터 · sample data" banner, footer with the KST render time, the stylesheet and the
+ * script tags of just the islands (and enhancements) the page rendered.
  *
  * @module
  */
@@ -10,14 +10,19 @@ import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
 import { formatKstDateTime } from "../lib/format.ts";
 import { maskSecrets } from "../lib/log.ts";
-import { type ClientNeeds, ClientNeedsContext } from "./Island.tsx";
+import {
+  type ClientAssets,
+  type ClientEntry,
+  type ClientNeeds,
+  ClientNeedsContext,
+} from "./Island.tsx";
 
 /** Per-request settings every page passes through to the layout. */
 export interface ShellProps {
   /** True when the app serves the bundled sample dataset. */
   sample: boolean;
-  /** Public path of the island bundle, or null when it was not built. */
-  bundle: string | null;
+  /** What the build made for the browser (scripts/build.ts), or null when it was not built. */
+  bundle: ClientAssets | null;
   /** Render time shown in the footer (default: now). */
   now?: Date;
 }
@@ -40,10 +45,14 @@ export interface LayoutProps extends ShellProps {
   active?: (typeof NAV)[number]["key"];
   /** Meta description. */
   description?: string;
+  /** Extra elements at the end of `<head>` (stylesheets of a page-specific UI). */
+  head?: ComponentChildren;
+  /** Extra script tags at the end of `<body>` (static files only: pages carry a CSP). */
+  scripts?: ComponentChildren;
   children?: ComponentChildren;
 }
 
-/** The stylesheet's public path. */
+/** The stylesheet's public path when no build exists (the build serves a hashed copy). */
 export const STYLESHEET = "/static/kdesk.css";
 
 /** The full HTML document around a page body. */
@@ -60,7 +69,8 @@ export function Layout(props: LayoutProps) {
           content={props.description ?? "kdesk — 한국 IPO·공시·시장 데이터 데스크"}
         />
         <link rel="icon" href="data:," />
-        <link rel="stylesheet" href={STYLESHEET} />
+        <link rel="stylesheet" href={props.bundle?.css ?? STYLESHEET} />
+        {props.head}
       </head>
       <body>
         <ClientNeedsContext.Provider value={needs}>
@@ -69,7 +79,8 @@ export function Layout(props: LayoutProps) {
           {props.sample && <SampleBanner />}
           <main id="main" class="wrap">{props.children}</main>
           <SiteFooter now={props.now ?? new Date()} sample={props.sample} />
-          <ClientScript bundle={props.bundle} />
+          <ClientScripts assets={props.bundle} />
+          {props.scripts}
         </ClientNeedsContext.Provider>
       </body>
     </html>
@@ -120,11 +131,27 @@ function SiteFooter({ now, sample }: { now: Date; sample: boolean }) {
   );
 }
 
-/** The bundle script, rendered last so it sees what the page body registered. */
-function ClientScript({ bundle }: { bundle: string | null }) {
+/**
+ * The entry scripts of the islands the page rendered (and of the enhancements, when a table
+ * asked for them), with `modulepreload` links for the chunks they import so the browser
+ * fetches them in parallel. Rendered last, so it sees what the page body registered.
+ */
+function ClientScripts({ assets }: { assets: ClientAssets | null }) {
   const needs = useContext(ClientNeedsContext);
-  if (!bundle || !needs || (needs.islands.size === 0 && !needs.enhance)) return null;
-  return <script type="module" src={bundle} />;
+  if (!assets || !needs) return null;
+  const entries: ClientEntry[] = [...needs.islands].sort().flatMap((name) =>
+    assets.islands[name] ? [assets.islands[name]] : []
+  );
+  if (needs.enhance) entries.push(assets.enhance);
+  if (entries.length === 0) return null;
+  const srcs = new Set(entries.map((e) => e.src));
+  const preload = [...new Set(entries.flatMap((e) => e.preload))].filter((p) => !srcs.has(p));
+  return (
+    <>
+      {preload.map((href) => <link key={href} rel="modulepreload" href={href} />)}
+      {entries.map((e) => <script key={e.src} type="module" src={e.src} />)}
+    </>
+  );
 }
 
 /**

@@ -1,33 +1,31 @@
 /**
- * The browser entry (bundled by scripts/build.ts into one hashed file): hydrates every
- * `[data-island]` marker with the registered component and its JSON props, then applies
- * progressive enhancements such as sortable tables.
+ * The browser side of islands, shared by every island entry. scripts/build.ts makes one
+ * entry module per registered island (`hydrateIsland("PriceChart", PriceChart)`) and one for
+ * the progressive enhancements (islands/sortable.ts, without preact); esbuild splits what they share (preact, this
+ * module) into common chunks, so a page downloads only the islands it renders and a page with
+ * no chart loads no chart code.
  *
  * @module
  */
-import { h, hydrate } from "preact";
-import { type IslandName, islands } from "./mod.ts";
-import { enhanceSortableTables } from "./sortable.ts";
+import { type ComponentType, h, hydrate } from "preact";
 
-function hydrateIslands(root: ParentNode): void {
-  for (const el of root.querySelectorAll<HTMLElement>("[data-island]")) {
-    const name = el.dataset.island as IslandName;
-    const Component = islands[name];
-    if (!Component) {
-      // deno-lint-ignore no-console
-      console.warn(`kdesk: unknown island "${name}"`);
-      continue;
-    }
+/**
+ * Hydrates every `[data-island="<name>"]` marker under `root` with `Component` and the
+ * marker's JSON props (`data-props`, written by components/Island.tsx).
+ */
+export function hydrateIsland(
+  name: string,
+  // deno-lint-ignore no-explicit-any
+  Component: ComponentType<any>,
+  root: ParentNode = document,
+): void {
+  for (const el of root.querySelectorAll<HTMLElement>(`[data-island="${name}"]`)) {
     try {
       const props = JSON.parse(el.dataset.props || "{}");
-      // deno-lint-ignore no-explicit-any
-      hydrate(h(Component as any, props), el);
+      hydrate(h(Component, props), el);
     } catch (err) {
       // deno-lint-ignore no-console
       console.error(`kdesk: island "${name}" failed to hydrate`, err);
     }
   }
 }
-
-hydrateIslands(document);
-enhanceSortableTables(document);

@@ -27,7 +27,7 @@ import { cachedResponse, sendEncoded } from "./encoded.ts";
 
 const FAST_SNAPSHOT_QUERY = /^corp_code=(\d{8})$/;
 import { Problem, problem } from "./problem.ts";
-import { get } from "./get.ts";
+import { get, publishOpenApi, tagged } from "./get.ts";
 
 const CORP_CODE = /^\d{8}$/;
 
@@ -58,6 +58,8 @@ const SnapshotQuery = z.object({
 const snapshotRoute = createRoute({
   method: "get",
   path: "/api/v1/company/snapshot",
+  operationId: "getCompanySnapshot",
+  tags: tagged("companies"),
   summary: "Company snapshot",
   description:
     "Profile, annual financials with YoY, key indicators and recent disclosures in one document, read from a prebuilt snapshot. `partial` and `missing_sections` say what is missing; `source_status` says which source failed.",
@@ -74,6 +76,8 @@ const snapshotRoute = createRoute({
 const financialsRoute = createRoute({
   method: "get",
   path: "/api/v1/company/{corp_code}/financials",
+  operationId: "listCompanyFinancials",
+  tags: tagged("companies"),
   summary: "Financial statements of a company",
   description: "Stored statement sets (key accounts and full statements), oldest year first.",
   request: {
@@ -109,6 +113,8 @@ const financialsRoute = createRoute({
 const searchRoute = createRoute({
   method: "get",
   path: "/api/v1/company/search",
+  operationId: "searchCompanies",
+  tags: tagged("companies"),
   summary: "Search companies by name or code",
   request: {
     query: z.object({
@@ -192,14 +198,6 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
     .route("/", liveRoutes(deps)).route("/", dartApiRoutes(deps))
     .route("/", marketRoutes(deps))
     .route("/", backtestRoutes(deps)).route("/", krxAdminRoutes(deps));
-  app.doc31("/api/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "kdesk API",
-      version: "1.0.0",
-      description:
-        "Korean IPO and market-data desk. Amounts are in 원 (KRW); dates are KST. Errors are application/problem+json.",
-    },
-  });
+  publishOpenApi(app, "/api/openapi.json");
   return app;
 }

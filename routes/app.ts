@@ -12,6 +12,7 @@ import { apiRoutes } from "./api.ts";
 import { assetRoutes } from "./assets.ts";
 import type { AppDeps } from "./deps.ts";
 import { docsRoutes } from "./docs.tsx";
+import { compressResponse } from "./encoded.ts";
 import { healthRoutes } from "./health.ts";
 import { opsRoutes } from "./ops.tsx";
 import { ipoPageRoutes } from "./ipo_pages.tsx";
@@ -83,11 +84,14 @@ export const PAGE_CSP = [
 const LABEL_CACHE_MAX = 4096;
 
 /**
- * The outermost layer: per-route latency into the metrics histogram and the default page
- * headers. It wraps `app.fetch` instead of being a Hono middleware because any middleware
- * turns every route into Hono's async composition (a Promise per request even for a cached
- * body answered synchronously): measured ~40% of `/health`'s throughput. `app.request` (the
- * tests) goes through `app.fetch`, so it sees the same layer.
+ * The outermost layer: compression of text responses the route did not encode itself
+ * (routes/encoded.ts `compressResponse`), per-route latency into the metrics histogram and
+ * the default page headers. It wraps `app.fetch` instead of being a Hono middleware because
+ * any middleware turns every route into Hono's async composition (a Promise per request even
+ * for a cached body answered synchronously): measured ~40% of `/health`'s throughput. A
+ * response that needs no compression (the hot routes send their own gzip or identity bytes)
+ * passes through synchronously. `app.request` (the tests) goes through `app.fetch`, so it
+ * sees the same layer.
  */
 function instrument(app: Hono): Hono {
   const dispatch = app.fetch;
@@ -139,7 +143,11 @@ function instrument(app: Hono): Hono {
   app.fetch = (req, env, ctx) => {
     const t0 = performance.now();
     const res = dispatch(req, env, ctx);
-    return res instanceof Promise ? res.then((r) => finish(req, r, t0)) : finish(req, res, t0);
+    if (res instanceof Promise) {
+      return res.then((r) => compressResponse(req, r)).then((r) => finish(req, r, t0));
+    }
+    const out = compressResponse(req, res);
+    return out instanceof Promise ? out.then((r) => finish(req, r, t0)) : finish(req, out, t0);
   };
   return app;
 }

@@ -1,7 +1,9 @@
 /**
- * `/static/*`: files under ./static with proper content types and caching. Hashed island
- * bundles (`/static/build/islands-<hash>.js`) are immutable and cached for a year; other
- * files get a short max-age plus an ETag so browsers revalidate cheaply.
+ * `/static/*`: files under ./static with proper content types and caching. Build outputs
+ * (`/static/build/<name>-<hash>.js|css`, scripts/build.ts) are immutable and cached for a
+ * year, and sent as their stored brotli or gzip copy (`<file>.br`, `<file>.gz`) to clients
+ * that accept one; other files get a short max-age plus an ETag so browsers revalidate
+ * cheaply (text files among them are compressed by the app's outer layer, routes/encoded.ts).
  *
  * Paths are checked segment by segment (after percent-decoding) against a strict
  * character set; `..`, dot-files, backslashes and encoded slashes never reach the file
@@ -10,6 +12,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { chooseCoding, type Coding } from "./encoded.ts";
 
 /** Content types by file extension. Files with other extensions are not served. */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -36,7 +39,9 @@ export const IMMUTABLE = "public, max-age=31536000, immutable";
 export const SHORT_CACHE = "public, max-age=300, must-revalidate";
 
 const SEGMENT_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-const HASHED_BUNDLE_RE = /^build\/islands-[A-Za-z0-9]+\.js$/;
+const HASHED_RE = /^build\/[A-Za-z0-9_-]+-[A-Za-z0-9]{8,}\.(js|css)$/;
+/** File suffix of each stored compressed copy of a build output. */
+const STORED_SUFFIX: Record<Coding, string> = { br: ".br", gzip: ".gz" };
 const DEFAULT_ROOT = new URL("../static/", import.meta.url);
 
 /**
@@ -95,17 +100,29 @@ export function assetRoutes(opts: AssetOptions = {}): Hono {
     }
     if (!info.isFile) return c.text("Not Found", 404);
 
-    const immutable = HASHED_BUNDLE_RE.test(rel);
+    const immutable = HASHED_RE.test(rel);
     const etag = `W/"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
     const headers: Record<string, string> = {
       "content-type": type,
       "cache-control": immutable ? IMMUTABLE : SHORT_CACHE,
       etag,
     };
+    // Build outputs choose among their stored copies here (so the outer layer leaves them).
+    if (immutable) headers["vary"] = "accept-encoding";
     if (!immutable && rel === "build/manifest.json") headers["cache-control"] = "no-cache";
     if (c.req.header("if-none-match") === etag) return new Response(null, { status: 304, headers });
 
-    const body = await Deno.readFile(file);
+    const coding = immutable ? chooseCoding(c.req.header("accept-encoding"), ["br", "gzip"]) : null;
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    if (coding) {
+      try {
+        body = await Deno.readFile(new URL(file.href + STORED_SUFFIX[coding]));
+        headers["content-encoding"] = coding;
+      } catch {
+        body = null; // no stored copy (a file not made by the build): send it as it is
+      }
+    }
+    body ??= await Deno.readFile(file);
     headers["content-length"] = String(body.byteLength);
     return new Response(body, { status: 200, headers });
   });

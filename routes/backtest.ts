@@ -38,7 +38,7 @@ import {
 } from "../lib/store/exports.ts";
 import { latestBarDay, listIndices } from "../lib/store/market.ts";
 import { requireAdmin } from "./dart_api.ts";
-import { get } from "./get.ts";
+import { ADMIN_SECURITY, get, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { body, BODY_LIMITS, type BodyRefusal, formBody } from "./body.ts";
 import { clientOf } from "./client.ts";
@@ -133,6 +133,8 @@ const Manifest = z.object({
 const createExportRoute = createRoute({
   method: "post",
   path: BASE,
+  operationId: "createBacktestExport",
+  tags: tagged("backtest"),
   summary: "Create a backtest export",
   description:
     "Queues a job that writes instruments, instrument_daily (sorted by code, date; 원, raw prices), benchmark_index_daily and, with include_issues, data_quality_issues as Parquet or CSV. Poll the job's URL for status and progress. An unknown index code is a 400 listing the known ones.",
@@ -159,6 +161,8 @@ const createExportRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: BASE,
+  operationId: "listBacktestExports",
+  tags: tagged("backtest"),
   summary: "Backtest exports, newest first",
   request: {
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
@@ -181,6 +185,8 @@ const listRoute = createRoute({
 const jobRoute = createRoute({
   method: "get",
   path: `${BASE}/{job_id}`,
+  operationId: "getBacktestExport",
+  tags: tagged("backtest"),
   summary: "A backtest export job",
   description:
     "Status PENDING → RUNNING (progress 0–100, stage) → SUCCEEDED (files with rows, bytes, sha256) or FAILED (error).",
@@ -195,6 +201,8 @@ const jobRoute = createRoute({
 const manifestRoute = createRoute({
   method: "get",
   path: `${BASE}/{job_id}/manifest`,
+  operationId: "getBacktestExportManifest",
+  tags: tagged("backtest"),
   summary: "Manifest of a finished backtest export",
   description:
     "The request and each file's name, row count, size and SHA-256 (the same document as manifest.json in EXPORT_DIR).",
@@ -210,6 +218,8 @@ const manifestRoute = createRoute({
 const fileRoute = createRoute({
   method: "get",
   path: `${BASE}/{job_id}/files/{name}`,
+  operationId: "downloadBacktestExportFile",
+  tags: tagged("backtest"),
   summary: "Download a file of a finished backtest export",
   description:
     "The file's bytes (`application/vnd.apache.parquet` or `text/csv; charset=utf-8`) as an attachment; the ETag is its SHA-256 (If-None-Match answers 304).",
@@ -240,10 +250,12 @@ const fileRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: `${BASE}/{job_id}`,
+  operationId: "deleteBacktestExport",
+  tags: tagged("backtest"),
   summary: "Delete a backtest export (admin)",
   description:
     "Deletes the job, its stored files (a file whose bytes another export shares stays for that one) and its directory under EXPORT_DIR. A job still PENDING or RUNNING under a live worker is a 409. Needs `Authorization: Bearer $ADMIN_TOKEN`.",
-  security: [{ bearer: [] }],
+  security: ADMIN_SECURITY,
   request: { params: z.object({ job_id: JobIdParam }) },
   responses: {
     204: { description: "Deleted" },

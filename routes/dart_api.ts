@@ -19,7 +19,7 @@ import {
 } from "../lib/jobs/dart_query.ts";
 import { log } from "../lib/log.ts";
 import { startDartBackfill } from "../lib/jobs/backfill.ts";
-import { get } from "./get.ts";
+import { ADMIN_SECURITY, get, tagged } from "./get.ts";
 import { adminGuardOf, type AppDeps } from "./deps.ts";
 import { body, BODY_LIMITS } from "./body.ts";
 import { clientOf } from "./client.ts";
@@ -61,6 +61,8 @@ export function requireAdmin(deps: AppDeps): MiddlewareHandler {
 const searchRoute = createRoute({
   method: "get",
   path: "/api/dart/disclosures",
+  operationId: "searchDisclosures",
+  tags: tagged("disclosures"),
   summary: "Search stored DART disclosures",
   description:
     "Newest first. Latest versions only unless `all_versions=true`. `cursor` continues a page.",
@@ -98,6 +100,8 @@ const searchRoute = createRoute({
 const detailRoute = createRoute({
   method: "get",
   path: "/api/dart/disclosures/{rcept_no}",
+  operationId: "getDisclosure",
+  tags: tagged("disclosures"),
   summary: "One disclosure with its amendment chain",
   request: {
     params: z.object({
@@ -123,6 +127,8 @@ const detailRoute = createRoute({
 const statsRoute = createRoute({
   method: "get",
   path: "/api/dart/stats",
+  operationId: "getDisclosureStats",
+  tags: tagged("disclosures"),
   summary: "Disclosure counts per day and per report type",
   request: {
     query: z.object({ from: day("from"), to: day("to") }).refine(
@@ -230,8 +236,10 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
   app.openAPIRegistry.registerPath(createRoute({
     method: "post",
     path: "/api/dart/admin/run",
+    operationId: "runJob",
+    tags: tagged("admin"),
     summary: "Run a scheduled job now (admin)",
-    security: [{ bearer: [] }],
+    security: ADMIN_SECURITY,
     request: { body: { content: { "application/json": { schema: RunBody } } } },
     responses: adminResponses,
   }));
@@ -262,9 +270,11 @@ export function dartApiRoutes(deps: AppDeps): OpenAPIHono {
   app.openAPIRegistry.registerPath(createRoute({
     method: "post",
     path: "/api/dart/admin/backfill",
+    operationId: "startDartBackfill",
+    tags: tagged("admin"),
     summary: "Backfill a date range of DART disclosures through the queue (admin)",
     description: "Enqueues one message per 3-month list.json window.",
-    security: [{ bearer: [] }],
+    security: ADMIN_SECURITY,
     request: { body: { content: { "application/json": { schema: BackfillBody } } } },
     responses: adminResponses,
   }));

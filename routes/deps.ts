@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ClientAssets } from "../components/Island.tsx";
 import type { Config } from "../config.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import type { LiveService } from "../lib/live/service.ts";
@@ -17,8 +18,8 @@ export interface AppDeps {
   config: Config;
   /** Read-through cache of snapshot documents (one KV read per miss). */
   snapshots: SnapshotCache;
-  /** Path of the hashed island bundle under /static, e.g. "/static/build/islands-3fa2c1.js". */
-  islandBundle: string | null;
+  /** The browser build (island entries, stylesheet, API docs UI; scripts/build.ts), or null. */
+  islandBundle: ClientAssets | null;
   /**
    * Builds a missing snapshot on demand (live mode: a DART key is set). Absent in sample
    * mode, where every sample company already has its snapshot.

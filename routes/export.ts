@@ -15,7 +15,7 @@ import { filterRows } from "../lib/ipo/query.ts";
 import { listDisclosuresByCorp, listFinancials, listIndicators } from "../lib/store/companies.ts";
 import { dealsOfCorp } from "../lib/store/ipo.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./get.ts";
+import { get, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -28,6 +28,8 @@ const xlsxContent = {
 const ipoXlsxRoute = createRoute({
   method: "get",
   path: "/api/v1/export/ipo.xlsx",
+  operationId: "exportIpoXlsx",
+  tags: tagged("excel"),
   summary: "IPO pipeline as Excel",
   description:
     "Every deal matching the filters (same parameters as /api/v1/ipo/pipeline; no paging), with 원/%/KST date formats, a frozen header, an autofilter and a 정보 sheet naming the sources and build time. Listed deals carry the post-listing figures of GET /api/v1/ipo/{pipeline_id} (시초가, 상장일 종가와 수익률, 최근 종가와 그 날짜, 공모가 대비 수익률) from the stored KRX prices, as of the day the 정보 sheet names.",
@@ -48,6 +50,8 @@ const CompanyParams = z.object({
 const companyXlsxRoute = createRoute({
   method: "get",
   path: "/api/v1/export/company/{corp_code}.xlsx",
+  operationId: "exportCompanyXlsx",
+  tags: tagged("excel"),
   summary: "Company data as Excel",
   description:
     "개요, 재무요약, 재무제표 (all stored annual account lines by year), 주요지표, 공시, IPO 이력 and 정보.",

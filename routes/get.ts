@@ -1,14 +1,17 @@
 /**
  * `get()`: how every JSON GET route is registered — documented in the OpenAPI registry from
- * its zod schemas and validated with the same schemas. Its own module so the route modules
- * that use it do not import routes/api.ts, which mounts them.
+ * its zod schemas and validated with the same schemas — and the document's shared metadata
+ * (tags, security schemes, top-level fields; {@link publishOpenApi}). Its own module so the
+ * route modules that use it do not import routes/api.ts, which mounts them.
  *
  * @module
  */
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
-import { zodProblem } from "./problem.ts";
+import { encoded, type EncodedBody } from "../lib/store/json.ts";
+import { cachedResponse, sendEncoded } from "./encoded.ts";
+import { Problem, zodProblem } from "./problem.ts";
 
 /** A route's validated input. */
 export type Input<R extends RouteConfig> = {
@@ -42,5 +45,117 @@ export function get<R extends RouteConfig>(
     const q = query ? query.safeParse(c.req.query()) : { success: true as const, data: {} };
     if (!q.success) return zodProblem(q.error, c.req.path);
     return handler(c, { query: q.data, params: p.data } as Input<R>);
+  });
+}
+
+/** The API's tags (the reference groups operations by them), in display order. */
+export const TAGS = {
+  companies: {
+    name: "Companies",
+    description:
+      "DART company snapshots (profile, financials, indicators, disclosures), statements and company search.",
+  },
+  ipo: {
+    name: "IPO",
+    description: "The IPO pipeline reconciled from KIND and DART, and one deal with its filings.",
+  },
+  market: {
+    name: "Market data",
+    description:
+      "KRX instruments, daily bars, one day's market, indices and investor flows. Answers carry a weak ETag of the market data and `Cache-Control: public, max-age=60`.",
+  },
+  live: {
+    name: "Live prices",
+    description:
+      "Prices from the bridge (Kiwoom, or the simulator in sample mode): server-sent events, the current price, and the bridge's ingest.",
+  },
+  disclosures: {
+    name: "Disclosures",
+    description: "Stored DART filings: search, one filing with its amendment chain, counts.",
+  },
+  excel: {
+    name: "Excel exports",
+    description: "The IPO pipeline and a company as .xlsx workbooks.",
+  },
+  backtest: {
+    name: "Backtest exports",
+    description:
+      "Queued Parquet/CSV exports of KRX instruments, daily bars, benchmark indices and data-quality issues, with a SHA-256 manifest.",
+  },
+  admin: {
+    name: "Admin",
+    description: "Job runs and backfills. `Authorization: Bearer $ADMIN_TOKEN`; rate-limited.",
+  },
+} as const;
+
+/** The `tags` of an operation. */
+export const tagged = (t: keyof typeof TAGS): string[] => [TAGS[t].name];
+
+/** Security of the admin routes: `Authorization: Bearer $ADMIN_TOKEN`. */
+export const ADMIN_SECURITY: Record<string, string[]>[] = [{ adminToken: [] }];
+/** Security of the bridge's tick ingest: `Authorization: Bearer $INGEST_TOKEN`. */
+export const INGEST_SECURITY: Record<string, string[]>[] = [{ ingestToken: [] }];
+/** Security of the routes anyone may call. */
+export const PUBLIC: Record<string, string[]>[] = [];
+
+/** The problem+json content of error responses. */
+export const problemContent = { "application/problem+json": { schema: Problem } };
+
+/**
+ * The 4XX of an operation whose input cannot be wrong (no parameters): every refusal kdesk
+ * gives is a problem document.
+ */
+export const CLIENT_ERROR = {
+  "4XX": { description: "The request was refused (problem+json)", content: problemContent },
+};
+
+/** The document's top-level fields besides paths and components. */
+export const DOCUMENT = {
+  openapi: "3.1.0",
+  info: {
+    title: "kdesk API",
+    version: "1.0.0",
+    description: [
+      "Korean IPO and market-data desk: DART filings and financials, KIND IPO stages, KRX",
+      "market data and live prices, read from prebuilt snapshots.",
+      "",
+      "- Amounts are in 원 (KRW); dates are `YYYY-MM-DD` in KST; times are ISO 8601.",
+      "- Errors are `application/problem+json` ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)):",
+      "  400 names the offending parameter in `errors`, 404 an unknown code.",
+      "- Admin routes take `Authorization: Bearer $ADMIN_TOKEN` (`adminToken`), the bridge's",
+      "  tick ingest `Authorization: Bearer $INGEST_TOKEN` (`ingestToken`); everything else is",
+      "  public.",
+      "- JSON answers are gzip-compressed for clients that send `Accept-Encoding: gzip`.",
+      "- Every operation has a stable `operationId`: generate a typed client from this",
+      "  document (for example `openapi-typescript` + `openapi-fetch`).",
+    ].join("\n"),
+    license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+  },
+  servers: [{ url: "/", description: "This kdesk server" }],
+  security: PUBLIC,
+  tags: Object.values(TAGS).map((t) => ({ name: t.name, description: t.description })),
+};
+
+/**
+ * Publishes the OpenAPI 3.1 document of `app`'s registry at `path` with the security schemes
+ * and {@link DOCUMENT}'s fields. The document is generated once, on the first request, and
+ * sent from its encoded bytes (gzip when accepted).
+ */
+export function publishOpenApi(app: OpenAPIHono, path: string): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "ADMIN_TOKEN of the server (admin routes are disabled when it is unset)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "ingestToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "INGEST_TOKEN of the server (the bridge's tick ingest)",
+  });
+  let body: EncodedBody | null = null;
+  app.get(path, (c) => {
+    body ??= encoded(JSON.stringify(app.getOpenAPI31Document(DOCUMENT)));
+    const ae = c.req.header("accept-encoding") ?? "";
+    return cachedResponse(body, ae, 1024) ?? sendEncoded(body, ae, 1024);
   });
 }

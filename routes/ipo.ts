@@ -28,7 +28,7 @@ import type { DealPerformance } from "../lib/market/summary.ts";
 import { decodeCursor, filterRows, pageRows, type PipelineFilter } from "../lib/ipo/query.ts";
 import { encoded, type EncodedBody, IpoCache, type PipelineState } from "../lib/store/ipo.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./get.ts";
+import { get, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { cachedResponse, sendEncoded } from "./encoded.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -82,6 +82,8 @@ export function toFilter(q: PipelineQuery): PipelineFilter {
 const pipelineRoute = createRoute({
   method: "get",
   path: "/api/v1/ipo/pipeline",
+  operationId: "listIpoPipeline",
+  tags: tagged("ipo"),
   summary: "IPO pipeline",
   description:
     "Deals reconciled from KIND and DART, newest activity first, filterable by stage, market, date window and underwriter, paged with a cursor. Read from the pipeline snapshot: when a source failed, `partial` is true and `source_status` names the failure.",
@@ -99,6 +101,8 @@ const pipelineRoute = createRoute({
 const dealRoute = createRoute({
   method: "get",
   path: "/api/v1/ipo/{pipeline_id}",
+  operationId: "getIpoDeal",
+  tags: tagged("ipo"),
   summary: "One IPO deal",
   description:
     "Stages with dates, offering terms, demand and subscription figures, underwriters, the DART filing chains and how each source was matched. `source_status`, `partial` and `missing_sections` are the pipeline's current ones. For a listed deal, `last_close` (with `last_close_date`) is the latest KRX close kdesk has stored and `after_listing` the 시초가, 상장일 종가 and returns against the offer price (raw, unadjusted closes), read from the market store at request time: they follow each new trading day. Both are null for a deal not listed or with no stored price. A deal's id can change when a refresh matches it anew (a DART-only `D…` deal becomes `K…` once KIND lists it): the old id then answers `301 Moved Permanently` with `Location` set to the current id's URL; an id with no deal and no alias answers 404.",

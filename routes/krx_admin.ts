@@ -16,6 +16,7 @@ import {
 import { requireAdmin } from "./dart_api.ts";
 import type { AppDeps } from "./deps.ts";
 import { body, BODY_LIMITS } from "./body.ts";
+import { ADMIN_SECURITY, tagged } from "./get.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -30,11 +31,13 @@ const BackfillBody = z.object({ from: day("from"), to: day("to") }).superRefine(
 const backfillRoute = createRoute({
   method: "post",
   path: "/api/krx/admin/backfill",
+  operationId: "startKrxBackfill",
+  tags: tagged("admin"),
   summary: "Backfill a date range of KRX market data through the queue (admin)",
   description: `Enqueues one message per trading day (weekends and known holidays skipped); ` +
     `at most ${KRX_BACKFILL_MAX_YEARS} years. Long ranges are spread over several days to ` +
     `stay inside KRX's daily call quota. Follow the run on /api/ops/runs.`,
-  security: [{ bearer: [] }],
+  security: ADMIN_SECURITY,
   request: { body: { content: { "application/json": { schema: BackfillBody } } } },
   responses: {
     202: {

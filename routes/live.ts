@@ -24,6 +24,7 @@ import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
 import type { AppDeps } from "./deps.ts";
 import { body, BODY_LIMITS } from "./body.ts";
+import { CLIENT_ERROR, INGEST_SECURITY, tagged } from "./get.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 /** Most codes one SSE connection may follow. */
@@ -76,13 +77,15 @@ function document(app: OpenAPIHono): void {
   app.openAPIRegistry.registerPath(createRoute({
     method: "post",
     path: "/api/v1/ticks",
+    operationId: "ingestTicks",
+    tags: tagged("live"),
     summary: "Ingest a batch of ticks and order books (bridge only)",
     description:
       "Bearer INGEST_TOKEN. The batch is validated as a whole and stored in one atomic KV write; a rejected batch stores nothing. " +
       "Idempotent with `batch_id`: the id is recorded (for 15 minutes) in the same atomic write as the ticks, on the condition that it is not there yet, " +
       "so a batch retried after a lost response, or delivered twice at once, is stored once; the repeat is answered 200 with `accepted: 0, duplicate: true` " +
       "and stores nothing. Batches without `batch_id` are stored every time they arrive.",
-    security: [{ bearer: [] }],
+    security: INGEST_SECURITY,
     request: { body: { content: { "application/json": { schema: IngestBatch } } } },
     responses: {
       202: {
@@ -103,6 +106,8 @@ function document(app: OpenAPIHono): void {
   app.openAPIRegistry.registerPath(createRoute({
     method: "get",
     path: "/api/v1/stream/prices",
+    operationId: "streamPrices",
+    tags: tagged("live"),
     summary: "Live prices (server-sent events)",
     description:
       "`tick` and `book` events with `id:` (resume with Last-Event-ID or `lastEventId`), `: hb` heartbeat comments, and the current value of each code on connect.",
@@ -123,6 +128,8 @@ function document(app: OpenAPIHono): void {
   app.openAPIRegistry.registerPath(createRoute({
     method: "get",
     path: "/api/v1/live/codes",
+    operationId: "listLiveCodes",
+    tags: tagged("live"),
     summary: "Codes the bridge should register",
     responses: {
       200: {
@@ -138,11 +145,14 @@ function document(app: OpenAPIHono): void {
           },
         },
       },
+      ...CLIENT_ERROR,
     },
   }));
   app.openAPIRegistry.registerPath(createRoute({
     method: "get",
     path: "/api/v1/price/{code}",
+    operationId: "getPrice",
+    tags: tagged("live"),
     summary: "Current price of a stock",
     description:
       'Live (or simulated) tick, else the last stored KRX close (`time` = 15:30 KST of that day), else `source: "none"` with a null price.',

@@ -42,7 +42,7 @@ import {
   unpack,
 } from "../lib/store/market.ts";
 import { type MarketCache, marketCacheFor } from "../lib/store/market_cache.ts";
-import { get } from "./get.ts";
+import { CLIENT_ERROR, get, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
 import { sendEncoded } from "./encoded.ts";
 import { Problem, problem } from "./problem.ts";
@@ -169,6 +169,8 @@ const FlowList = z.object({
 const instrumentsRoute = createRoute({
   method: "get",
   path: "/api/v1/market/instruments",
+  operationId: "listInstruments",
+  tags: tagged("market"),
   summary: "Listed instruments",
   description:
     "KRX instruments by code, or ranked by a name/code search (`q`: exact code, exact name, code prefix, name prefix, then name contains), paged with a cursor.",
@@ -190,6 +192,8 @@ const instrumentsRoute = createRoute({
 const instrumentRoute = createRoute({
   method: "get",
   path: "/api/v1/market/instruments/{code}",
+  operationId: "getInstrument",
+  tags: tagged("market"),
   summary: "One instrument with its price summary",
   description:
     "Base info, latest close, change, market cap, 상장주식수 and the 52-week range (as of the latest stored trading day). `code` is the 단축코드 or the ISIN.",
@@ -212,6 +216,8 @@ const instrumentRoute = createRoute({
 const dailyRoute = createRoute({
   method: "get",
   path: "/api/v1/market/instruments/{code}/daily",
+  operationId: "listInstrumentDailyBars",
+  tags: tagged("market"),
   summary: "Daily bars of an instrument",
   description:
     "Raw (unadjusted) daily bars, oldest first, in a window: `from`/`to`, or `range` ending at `to` (default 1Y ending at the latest stored trading day).",
@@ -227,6 +233,8 @@ const dailyRoute = createRoute({
 const dayRoute = createRoute({
   method: "get",
   path: "/api/v1/market/days/{date}",
+  operationId: "getMarketDay",
+  tags: tagged("market"),
   summary: "A whole market on one day",
   description:
     `Every instrument's bar on a trading day (the cross-section). 404 when the day has none: the problem \`type\` is \`${HOLIDAY_PROBLEM}\` for a day KRX did not trade (weekend, holiday, or a day the collector found empty) and \`${NOT_COLLECTED_PROBLEM}\` for a trading day not collected (yet).`,
@@ -247,14 +255,18 @@ const dayRoute = createRoute({
 const indicesRoute = createRoute({
   method: "get",
   path: "/api/v1/market/indices",
+  operationId: "listIndices",
+  tags: tagged("market"),
   summary: "Indices with their latest bar",
   description: "Every stored index with its latest bar (close, change, 등락률).",
-  responses: { 200: json(IndexList, "The indices"), ...notModified },
+  responses: { 200: json(IndexList, "The indices"), ...notModified, ...CLIENT_ERROR },
 });
 
 const indexDailyRoute = createRoute({
   method: "get",
   path: "/api/v1/market/indices/{index_code}/daily",
+  operationId: "listIndexDailyBars",
+  tags: tagged("market"),
   summary: "Daily bars of an index",
   description:
     "Same window parameters as the instrument route. `index_code` is a short code (KOSPI, KOSDAQ, KOSPI200, …) or `<series>:<name>` for the others (URL-encoded).",
@@ -278,6 +290,8 @@ const indexDailyRoute = createRoute({
 const flowsRoute = createRoute({
   method: "get",
   path: "/api/v1/market/flows",
+  operationId: "listInvestorFlows",
+  tags: tagged("market"),
   summary: "Investor flows",
   description:
     "Net buying by investor type per market-day (순매수; 거래대금 원 or 거래량 주, see `measure`). Default window: 1M ending at the latest stored trading day.",

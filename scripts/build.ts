@@ -1,37 +1,58 @@
 /**
- * Builds the island bundle: `islands/client.ts` (which imports every registered island)
- * bundled by esbuild into one content-hashed file `static/build/islands-<hash>.js`, plus
- * `static/build/manifest.json` `{ bundle, built_at, inputs_hash }`.
+ * Builds the browser assets into static/build/, every file under a content-hashed name
+ * (cached forever by routes/assets.ts):
  *
- * {@link ensureBuild} rebuilds only when the bundle is missing or stale: the inputs hash
- * covers every source file under islands/ and components/, lib/format.ts, deno.json
- * (dependency versions) and this script. Run it directly with
- * `deno run -A scripts/build.ts [--force]`.
+ * - one entry per registered island (islands/mod.ts), `island-<Name>-<hash>.js`, which
+ *   hydrates that island's markers (islands/client.ts). esbuild's code splitting puts what
+ *   entries share (preact, signals, the live price feed) into `chunk-<hash>.js` files and each
+ *   island's dynamic imports (the chart.js drawing code) into chunks of their own, fetched
+ *   only when a chart renders. A page loads just the islands it rendered
+ *   (components/Layout.tsx), so a page without charts loads no chart code;
+ * - `enhance-<hash>.js`: the progressive enhancements (sortable tables), without preact;
+ * - `kdesk-<hash>.css`: static/kdesk.css, minified;
+ * - the API reference page (/api/docs): swagger-ui-dist's bundle and stylesheet, copied, and
+ *   `api-docs-<hash>.js` (islands/api_docs.ts), which starts it;
+ * - next to every .js and .css file a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9)
+ *   copy, which routes/assets.ts sends to browsers that accept them;
+ * - `manifest.json` ({@link BuildManifest}): public paths by entry, the files written and
+ *   the inputs.
+ *
+ * {@link ensureBuild} rebuilds only when an output is missing or an input changed: the inputs
+ * hash covers every source file the last build bundled (from esbuild's metafile), the island
+ * registry, deno.json (dependency versions) and this script. Run it directly with
+ * `deno run -A scripts/build.ts [--force]`; it prints each entry's size.
  *
  * @module
  */
 import * as esbuild from "esbuild";
+import zlib from "node:zlib";
+import type { ClientAssets, ClientEntry } from "../components/Island.tsx";
+import { islands } from "../islands/mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
+const ROOT_PATH = decodeURIComponent(ROOT.pathname);
 const OUT_DIR = new URL("static/build/", ROOT);
 const MANIFEST = new URL("manifest.json", OUT_DIR);
-const ENTRY = new URL("islands/client.ts", ROOT);
+const SWAGGER_DIR = new URL("node_modules/swagger-ui-dist/", ROOT);
 /** Public URL prefix of OUT_DIR. */
 export const PUBLIC_PREFIX = "/static/build/";
 
-/** Directories (recursive) and files whose contents decide whether to rebuild. */
-export const INPUT_DIRS = ["islands", "components", "lib/live", "lib/market"];
-export const INPUT_FILES = ["lib/format.ts", "deno.json", "scripts/build.ts"];
-const SOURCE_EXT = /\.(ts|tsx|js|jsx|mjs|json|css)$/;
+/** Files that decide a rebuild besides the bundled sources (the registry, versions, this). */
+export const INPUT_FILES = ["deno.json", "scripts/build.ts", "islands/mod.ts"];
+/** Names of the files a build writes (hashed .js/.css and their .br/.gz copies). */
+export const OUTPUT_RE = /^[A-Za-z0-9_-]+-[A-Za-z0-9]{8,}\.(js|css)(\.br|\.gz)?$/;
 
 /** The contents of static/build/manifest.json. */
-export interface BuildManifest {
-  /** Public path of the bundle, e.g. "/static/build/islands-ab12cd34.js". */
-  bundle: string;
+export interface BuildManifest extends ClientAssets {
+  version: 2;
   /** ISO time of the build. */
   built_at: string;
   /** SHA-256 (hex) over the input files' paths and contents. */
   inputs_hash: string;
+  /** Repository-relative source files the build bundled (from esbuild's metafile). */
+  inputs: string[];
+  /** Every file the build wrote under static/build (compressed copies included). */
+  files: string[];
 }
 
 async function sha256Hex(data: Uint8Array | string): Promise<string> {
@@ -40,32 +61,10 @@ async function sha256Hex(data: Uint8Array | string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function listFiles(dir: URL, rel: string, out: string[]): Promise<void> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return;
-    throw err;
-  }
-  for (const e of entries) {
-    const childRel = `${rel}/${e.name}`;
-    if (e.isDirectory) await listFiles(new URL(`${e.name}/`, dir), childRel, out);
-    else if (e.isFile && SOURCE_EXT.test(e.name)) out.push(childRel);
-  }
-}
-
-/** The input files (repository-relative, sorted) that the inputs hash covers. */
-export async function inputFiles(): Promise<string[]> {
-  const files: string[] = [...INPUT_FILES];
-  for (const d of INPUT_DIRS) await listFiles(new URL(`${d}/`, ROOT), d, files);
-  return [...new Set(files)].sort();
-}
-
-/** SHA-256 over the paths and contents of {@link inputFiles}. */
-export async function inputsHash(): Promise<string> {
+/** SHA-256 over the paths and contents of `files` (repository-relative) and INPUT_FILES. */
+export async function inputsHash(files: string[]): Promise<string> {
   const parts: string[] = [];
-  for (const f of await inputFiles()) {
+  for (const f of [...new Set([...INPUT_FILES, ...files])].sort()) {
     let text = "";
     try {
       text = await Deno.readTextFile(new URL(f, ROOT));
@@ -78,11 +77,14 @@ export async function inputsHash(): Promise<string> {
   return await sha256Hex(parts.join("\n"));
 }
 
-/** Reads the manifest, or null when it is missing or malformed. */
+/** Reads the manifest, or null when it is missing, malformed or of an older layout. */
 export async function readManifest(): Promise<BuildManifest | null> {
   try {
     const m = JSON.parse(await Deno.readTextFile(MANIFEST));
-    return typeof m?.bundle === "string" && typeof m?.inputs_hash === "string" ? m : null;
+    return m?.version === 2 && typeof m.inputs_hash === "string" && Array.isArray(m.files) &&
+        Array.isArray(m.inputs) && m.islands && m.enhance && m.docs
+      ? m
+      : null;
   } catch {
     return null;
   }
@@ -96,20 +98,120 @@ async function exists(url: URL): Promise<boolean> {
   }
 }
 
-function bundleFile(publicPath: string): URL | null {
-  if (!publicPath.startsWith(PUBLIC_PREFIX)) return null;
-  const name = publicPath.slice(PUBLIC_PREFIX.length);
-  return /^islands-[A-Za-z0-9]+\.js$/.test(name) ? new URL(name, OUT_DIR) : null;
+/** Writes a file under a temporary name and renames it, so no reader sees half a file. */
+async function writeAtomic(name: string, bytes: Uint8Array): Promise<void> {
+  const tmp = new URL(`.${name}.${crypto.randomUUID().slice(0, 8)}.tmp`, OUT_DIR);
+  await Deno.writeFile(tmp, bytes);
+  await Deno.rename(tmp, new URL(name, OUT_DIR));
 }
 
-/** Bundles the client entry and returns the minified code. */
-async function bundle(): Promise<Uint8Array> {
+/** Brotli at the highest quality: done once per content-hashed file. */
+export function brotli(bytes: Uint8Array): Uint8Array {
+  return zlib.brotliCompressSync(bytes, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+}
+
+/**
+ * Writes an output file and its .br and .gz copies. Names are content-hashed, so a file that
+ * exists already is left as it is (its compressed copies too).
+ */
+async function writeOutput(name: string, bytes: Uint8Array, files: string[]): Promise<void> {
+  files.push(name);
+  if (!(await exists(new URL(name, OUT_DIR)))) await writeAtomic(name, bytes);
+  if (!/\.(js|css)$/.test(name)) return;
+  for (const [ext, compress] of [[".br", brotli], [".gz", gzip9]] as const) {
+    files.push(name + ext);
+    if (!(await exists(new URL(name + ext, OUT_DIR)))) {
+      await writeAtomic(name + ext, compress(bytes));
+    }
+  }
+}
+
+const gzip9 = (bytes: Uint8Array) => zlib.gzipSync(bytes, { level: 9 });
+
+/** The entry module of an island: hydrate its markers with the registered component. */
+function islandEntry(name: string): string {
+  return `import { hydrateIsland } from "./client.ts";\n` +
+    `import { ${name} } from "./${name}.tsx";\n` +
+    `hydrateIsland(${JSON.stringify(name)}, ${name});\n`;
+}
+const ENHANCE_ENTRY =
+  `import { enhanceSortableTables } from "./sortable.ts";\nenhanceSortableTables(document);\n`;
+
+/** Resolves `kdesk-entry:<name>` to generated entry modules (resolved from islands/). */
+function virtualEntries(contents: Map<string, string>): esbuild.Plugin {
+  return {
+    name: "kdesk-entries",
+    setup(b) {
+      b.onResolve({ filter: /^kdesk-entry:/ }, (a) => ({
+        path: a.path.slice("kdesk-entry:".length),
+        namespace: "kdesk-entry",
+      }));
+      b.onLoad({ filter: /.*/, namespace: "kdesk-entry" }, (a) => ({
+        contents: contents.get(a.path),
+        loader: "ts",
+        resolveDir: `${ROOT_PATH}islands`,
+      }));
+    },
+  };
+}
+
+/** The island names of the registry, each checked to live in islands/<Name>.tsx. */
+async function islandNames(): Promise<string[]> {
+  const names = Object.keys(islands).sort();
+  for (const n of names) {
+    if (!(await exists(new URL(`islands/${n}.tsx`, ROOT)))) {
+      throw new Error(`island ${n} is registered but islands/${n}.tsx does not exist`);
+    }
+  }
+  return names;
+}
+
+/** Copies a swagger-ui-dist file under a content-hashed name (its source-map comment cut). */
+async function vendorFile(file: string, files: string[]): Promise<string> {
+  let text: string;
   try {
-    const result = await esbuild.build({
-      entryPoints: [decodeURIComponent(ENTRY.pathname)],
-      absWorkingDir: decodeURIComponent(ROOT.pathname),
+    text = await Deno.readTextFile(new URL(file, SWAGGER_DIR));
+  } catch (err) {
+    throw new Error(
+      `swagger-ui-dist/${file} not found (run \`deno install\`): ${(err as Error).message}`,
+    );
+  }
+  text = text.replace(/\n?(\/\/# sourceMappingURL=\S+|\/\*# sourceMappingURL=\S+ ?\*\/)\s*$/, "\n");
+  const bytes = new TextEncoder().encode(text);
+  const dot = file.lastIndexOf(".");
+  const name = `${file.slice(0, dot)}-${(await sha256Hex(bytes)).slice(0, 10)}${file.slice(dot)}`;
+  await writeOutput(name, bytes, files);
+  return PUBLIC_PREFIX + name;
+}
+
+/** Runs esbuild and writes everything; returns the manifest (not yet written). */
+async function build(): Promise<BuildManifest> {
+  const names = await islandNames();
+  const virtual = new Map<string, string>([
+    ...names.map((n) => [`island-${n}`, islandEntry(n)] as [string, string]),
+    ["enhance", ENHANCE_ENTRY],
+  ]);
+  let result: esbuild.BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [
+        ...[...virtual.keys()].map((k) => ({ in: `kdesk-entry:${k}`, out: k })),
+        { in: "islands/api_docs.ts", out: "api-docs" },
+        { in: "static/kdesk.css", out: "kdesk" },
+      ],
+      absWorkingDir: ROOT_PATH,
+      outdir: "static/build",
+      entryNames: "[name]-[hash]",
+      chunkNames: "chunk-[hash]",
       bundle: true,
+      splitting: true,
       write: false,
+      metafile: true,
       format: "esm",
       platform: "browser",
       target: ["es2020"],
@@ -119,14 +221,12 @@ async function bundle(): Promise<Uint8Array> {
       legalComments: "none",
       define: { "process.env.NODE_ENV": '"production"' },
       logLevel: "silent",
+      plugins: [virtualEntries(virtual)],
     });
-    const out = result.outputFiles[0];
-    if (!out) throw new Error("esbuild produced no output");
-    return out.contents;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new Error(
-      `island bundle failed: ${msg}` +
+      `island build failed: ${msg}` +
         (/Could not resolve/.test(msg)
           ? "\n(run `deno install` so node_modules/ is populated)"
           : ""),
@@ -134,72 +234,107 @@ async function bundle(): Promise<Uint8Array> {
   } finally {
     await esbuild.stop();
   }
+
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  const files: string[] = [];
+  const publicOf = (outPath: string) => PUBLIC_PREFIX + outPath.slice("static/build/".length);
+  for (const f of result.outputFiles) {
+    await writeOutput(f.path.slice(f.path.lastIndexOf("/") + 1), f.contents, files);
+  }
+
+  // Each entry with the chunks it imports statically (transitively), from the metafile.
+  const outputs = result.metafile.outputs;
+  const byEntry = new Map<string, string>();
+  for (const [path, o] of Object.entries(outputs)) {
+    if (o.entryPoint) byEntry.set(o.entryPoint, path);
+  }
+  const entry = (input: string): ClientEntry => {
+    const path = byEntry.get(input);
+    if (!path) throw new Error(`esbuild produced no output for ${input}`);
+    const seen = new Set<string>();
+    const walk = (p: string) => {
+      for (const i of outputs[p]?.imports ?? []) {
+        if (i.kind === "import-statement" && !seen.has(i.path)) {
+          seen.add(i.path);
+          walk(i.path);
+        }
+      }
+    };
+    walk(path);
+    return { src: publicOf(path), preload: [...seen].sort().map(publicOf) };
+  };
+
+  const docs = {
+    script: await vendorFile("swagger-ui-bundle.js", files),
+    css: await vendorFile("swagger-ui.css", files),
+    init: entry("islands/api_docs.ts").src,
+  };
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes(":") && !p.startsWith("node_modules/")).sort();
+  return {
+    version: 2,
+    islands: Object.fromEntries(names.map((n) => [n, entry(`kdesk-entry:island-${n}`)])),
+    enhance: entry("kdesk-entry:enhance"),
+    css: entry("static/kdesk.css").src,
+    docs,
+    built_at: new Date().toISOString(),
+    inputs_hash: await inputsHash(inputs),
+    inputs,
+    files: [...new Set(files)].sort(),
+  };
 }
 
-/** Deletes bundles other than the ones to keep (the new and the previous one). */
-async function pruneBundles(keep: Set<string>): Promise<void> {
+/** Deletes build outputs that neither the new nor the previous manifest names. */
+async function prune(keep: Set<string>): Promise<void> {
   for await (const e of Deno.readDir(OUT_DIR)) {
-    if (e.isFile && /^islands-[A-Za-z0-9]+\.js$/.test(e.name) && !keep.has(e.name)) {
+    const old = /^islands-[A-Za-z0-9]+\.js$/.test(e.name); // the single bundle of earlier builds
+    if (e.isFile && (OUTPUT_RE.test(e.name) || old) && !keep.has(e.name)) {
       await Deno.remove(new URL(e.name, OUT_DIR)).catch(() => {});
     }
   }
 }
 
-async function build(hash: string, previous: BuildManifest | null): Promise<string> {
-  const code = await bundle();
-  const name = `islands-${(await sha256Hex(code)).slice(0, 10)}.js`;
-  await Deno.mkdir(OUT_DIR, { recursive: true });
-  const file = new URL(name, OUT_DIR);
-  // Write under a temporary name and rename, so a concurrent reader never sees half a file.
-  const tmp = new URL(`.${name}.${crypto.randomUUID().slice(0, 8)}.tmp`, OUT_DIR);
-  await Deno.writeFile(tmp, code);
-  await Deno.rename(tmp, file);
-  const manifest: BuildManifest = {
-    bundle: `${PUBLIC_PREFIX}${name}`,
-    built_at: new Date().toISOString(),
-    inputs_hash: hash,
-  };
-  const tmpManifest = new URL(`.manifest.${crypto.randomUUID().slice(0, 8)}.tmp`, OUT_DIR);
-  await Deno.writeTextFile(tmpManifest, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(tmpManifest, MANIFEST);
-  const keep = new Set([name]);
-  const prev = previous && bundleFile(previous.bundle);
-  if (prev) keep.add(prev.pathname.split("/").pop()!);
-  await pruneBundles(keep);
-  return manifest.bundle;
-}
-
-let inFlight: Promise<string> | null = null;
+let inFlight: Promise<BuildManifest> | null = null;
 
 /** Options of {@link ensureBuild}. */
 export interface EnsureBuildOptions {
-  /** Rebuild even when the bundle is up to date. */
+  /** Rebuild even when the build is up to date. */
   force?: boolean;
 }
 
+/** True when every file of the manifest exists and no input changed. */
+async function isFresh(m: BuildManifest): Promise<boolean> {
+  if ((await inputsHash(m.inputs)) !== m.inputs_hash) return false;
+  for (const f of m.files) if (!(await exists(new URL(f, OUT_DIR)))) return false;
+  return true;
+}
+
 /**
- * Makes sure an up-to-date island bundle exists and returns its public path, e.g.
- * "/static/build/islands-ab12cd34ef.js". Rebuilds only when the bundle or manifest is
- * missing or the inputs hash changed (or with `force`). Concurrent calls in one process
- * share one build. When the file system is read-only (Deno Deploy) and a bundle from an
- * earlier build exists, that bundle is returned instead of failing.
+ * Makes sure an up-to-date build exists and returns its manifest. Rebuilds only when an
+ * output is missing or an input changed (or with `force`). Concurrent calls in one process
+ * share one build. When the file system is read-only (Deno Deploy) and an earlier build
+ * exists, that build is returned instead of failing.
  */
-export function ensureBuild(opts: EnsureBuildOptions = {}): Promise<string> {
+export function ensureBuild(opts: EnsureBuildOptions = {}): Promise<BuildManifest> {
   if (inFlight) return inFlight;
   inFlight = (async () => {
-    const [hash, manifest] = await Promise.all([inputsHash(), readManifest()]);
-    const file = manifest && bundleFile(manifest.bundle);
-    const fresh = !!manifest && !!file && manifest.inputs_hash === hash && await exists(file);
-    if (fresh && !opts.force) return manifest!.bundle;
+    const previous = await readManifest();
+    if (previous && !opts.force && await isFresh(previous)) return previous;
     try {
-      return await build(hash, manifest);
+      const manifest = await build();
+      await writeAtomic(
+        "manifest.json",
+        new TextEncoder().encode(JSON.stringify(manifest, null, 2) + "\n"),
+      );
+      await prune(new Set([...manifest.files, ...(previous?.files ?? [])]));
+      return manifest;
     } catch (err) {
       // A read-only file system (Deno Deploy) or a sandbox without write permission: fall
       // back to the last build when there is one.
       const cannotWrite = err instanceof Deno.errors.PermissionDenied ||
         err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.NotSupported ||
         (err instanceof Error && /read-only|EROFS/i.test(err.message));
-      if (cannotWrite && manifest && file && await exists(file)) return manifest.bundle;
+      if (cannotWrite && previous) return previous;
       throw err;
     }
   })().finally(() => {
@@ -208,12 +343,28 @@ export function ensureBuild(opts: EnsureBuildOptions = {}): Promise<string> {
   return inFlight;
 }
 
+/** Size of a public build file and of its gzip copy, in bytes. */
+export async function fileSizes(publicPath: string): Promise<{ raw: number; gzip: number }> {
+  const file = new URL(publicPath.slice(PUBLIC_PREFIX.length), OUT_DIR);
+  const [raw, gz] = await Promise.all([Deno.stat(file), Deno.stat(new URL(`${file.href}.gz`))]);
+  return { raw: raw.size, gzip: gz.size };
+}
+
 if (import.meta.main) {
   const t0 = performance.now();
-  const path = await ensureBuild({ force: Deno.args.includes("--force") });
-  const info = await Deno.stat(new URL(path.slice(PUBLIC_PREFIX.length), OUT_DIR));
+  const m = await ensureBuild({ force: Deno.args.includes("--force") });
+  const ms = Math.round(performance.now() - t0);
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const rows: [string, ClientEntry][] = [
+    ...Object.entries(m.islands),
+    ["(enhance)", m.enhance],
+  ];
+  for (const [name, e] of rows) {
+    const sizes = await Promise.all([e.src, ...e.preload].map(fileSizes));
+    const raw = sizes.reduce((s, x) => s + x.raw, 0), gz = sizes.reduce((s, x) => s + x.gzip, 0);
+    // deno-lint-ignore no-console
+    console.log(`${name.padEnd(16)} ${kb(raw).padStart(10)} ${kb(gz).padStart(10)} gzip  ${e.src}`);
+  }
   // deno-lint-ignore no-console
-  console.log(
-    `${path} (${(info.size / 1024).toFixed(1)} KiB, ${Math.round(performance.now() - t0)} ms)`,
-  );
+  console.log(`${m.files.length} files in static/build (${ms} ms)`);
 }

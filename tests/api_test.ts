@@ -193,7 +193,7 @@ Deno.test("[api] search ranks the exact name first and returns markets", async (
   }
 });
 
-Deno.test("[api] OpenAPI document and docs page describe every route", async () => {
+Deno.test("[api] the OpenAPI document describes every route", async () => {
   const t = await buildTestApp();
   try {
     const doc: Json = await (await t.app.request("/api/openapi.json")).json();
@@ -207,11 +207,7 @@ Deno.test("[api] OpenAPI document and docs page describe every route", async () 
     for (const id of ["CompanySnapshot", "Problem", "Financials", "Disclosure"]) {
       assert.ok(doc.components.schemas[id], id);
     }
-    const page = await t.app.request("/api/docs");
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.match(html, /\/api\/v1\/company\/snapshot/);
-    assert.match(html, /CompanySnapshot/);
+    // The docs page (Swagger UI over this document) is tested in tests/openapi_test.ts.
   } finally {
     await t.close();
   }

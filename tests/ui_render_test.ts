@@ -4,7 +4,7 @@ import { renderToString } from "preact-render-to-string";
 import { CompanyPage } from "../components/CompanyPage.tsx";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import { HomePage } from "../components/HomePage.tsx";
-import { Island, serializeProps } from "../components/Island.tsx";
+import { type ClientAssets, Island, serializeProps } from "../components/Island.tsx";
 import { Layout, renderDocument } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
 import { SearchPage } from "../components/SearchPage.tsx";
@@ -14,9 +14,25 @@ import { putCompanySnapshot, SnapshotCache } from "../lib/store/snapshots.ts";
 import { assetRoutes, IMMUTABLE, safeSegments } from "../routes/assets.ts";
 import type { AppDeps } from "../routes/deps.ts";
 import { exactHit, pageRoutes } from "../routes/pages.tsx";
-import { ensureBuild, readManifest } from "../scripts/build.ts";
+import { islands } from "../islands/mod.ts";
 
-const BUNDLE = "/static/build/islands-0123456789.js";
+const PREACT = "/static/build/chunk-PREACT00.js";
+/** A build as scripts/build.ts describes it: one entry per island, preact in a shared chunk. */
+const BUNDLE: ClientAssets = {
+  islands: Object.fromEntries(
+    Object.keys(islands).map((n) => [n, {
+      src: `/static/build/island-${n}-0123ABCD.js`,
+      preload: [PREACT, `/static/build/chunk-${n.toUpperCase().slice(0, 8)}.js`],
+    }]),
+  ),
+  enhance: { src: "/static/build/enhance-0123ABCD.js", preload: [] },
+  css: "/static/build/kdesk-0123ABCD.css",
+  docs: {
+    script: "/static/build/swagger-ui-bundle-0123456789.js",
+    css: "/static/build/swagger-ui-0123456789.css",
+    init: "/static/build/api-docs-0123ABCD.js",
+  },
+};
 
 function disclosure(over: Partial<Disclosure>): Disclosure {
   const rcept = over.rcept_no ?? "20260315000123";
@@ -255,7 +271,10 @@ Deno.test("[ui] company page", async (t) => {
     assert.deepEqual(props.netIncome, [-5_000_000_000, 523_000_000]);
     assert.equal(props.label, "한빛테크<&> 연도별 매출액, 영업이익, 당기순이익");
     assert.ok(html.includes("\\u003c\\u0026\\u003e"), "props JSON escapes < & >");
-    assert.ok(html.includes(`<script type="module" src="${BUNDLE}"></script></body>`));
+    const fin = BUNDLE.islands.FinancialChart;
+    assert.ok(html.includes(`<script type="module" src="${fin.src}"></script>`));
+    assert.ok(html.includes(`<link rel="modulepreload" href="${PREACT}"/>`));
+    assert.ok(html.includes(`<script type="module" src="${BUNDLE.enhance.src}"></script></body>`));
     assert.ok(html.includes("<noscript>"));
   });
 
@@ -276,7 +295,11 @@ Deno.test("[ui] company page", async (t) => {
     assert.ok(!html.includes("일부 데이터 누락"));
     assert.ok(html.includes("data-sortable"), "tables are sortable");
     assert.ok(html.includes('href="/api/docs"'));
-    assert.ok(html.includes('href="/static/kdesk.css"'));
+    assert.ok(html.includes(`<link rel="stylesheet" href="${BUNDLE.css}"/>`), "hashed css");
+    const unbuilt = renderDocument(
+      h(CompanyPage, { snap: snapshot(), sample: false, bundle: null }),
+    );
+    assert.ok(unbuilt.includes('<link rel="stylesheet" href="/static/kdesk.css"/>'));
   });
 });
 
@@ -305,8 +328,10 @@ Deno.test("[ui] company page: sample, partial, failed source, no financials", ()
   assert.ok(html.includes('title="DART status 020 (key masked)"'));
   assert.ok(html.includes("재무 데이터가 없습니다."));
   assert.ok(!html.includes("data-island="), "no chart without years");
-  // Sortable tables still want the bundle (progressive enhancement).
-  assert.ok(html.includes(`src="${BUNDLE}"`));
+  // Sortable tables still want their script (progressive enhancement), and nothing else.
+  assert.ok(html.includes(`src="${BUNDLE.enhance.src}"`));
+  assert.ok(!html.includes("island-"), "no island entry");
+  assert.ok(!html.includes("modulepreload"), "the enhancement loads no shared chunk");
 });
 
 Deno.test("[ui] layout adds the bundle only when the page needs it", () => {
@@ -428,7 +453,7 @@ Deno.test("[ui] page routes", async (t) => {
       const body = await res.text();
       assert.ok(body.includes("1조 2,346억원"));
       assert.ok(body.includes('data-island="FinancialChart"'));
-      assert.ok(body.includes(`src="${BUNDLE}"`));
+      assert.ok(body.includes(`src="${BUNDLE.islands.FinancialChart.src}"`));
     });
 
     await t.step("GET /company without q shows the form; with q searches", async () => {
@@ -446,7 +471,7 @@ Deno.test("[ui] static assets", async (t) => {
   const root = await Deno.makeTempDir();
   await Deno.mkdir(`${root}/build`);
   await Deno.writeTextFile(`${root}/kdesk.css`, "body{}");
-  await Deno.writeTextFile(`${root}/build/islands-abc123.js`, "export{}");
+  await Deno.writeTextFile(`${root}/build/island-Chart-ABCD1234.js`, "export{}");
   await Deno.writeTextFile(`${root}/.secret.css`, "x");
   await Deno.writeTextFile(`${root}/../kdesk-outside-${root.split("/").pop()}.css`, "x");
   const app = assetRoutes({ root: new URL(`file://${root}/`) });
@@ -463,7 +488,7 @@ Deno.test("[ui] static assets", async (t) => {
       await again.body?.cancel();
     });
     await t.step("Should cache hashed bundles forever", async () => {
-      const res = await app.request("/static/build/islands-abc123.js");
+      const res = await app.request("/static/build/island-Chart-ABCD1234.js");
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
       assert.equal(res.headers.get("cache-control"), IMMUTABLE);
@@ -483,7 +508,8 @@ Deno.test("[ui] static assets", async (t) => {
           "/static/..%5C..%5Cetc%5Cpasswd",
           "/static/%00.css",
           "/static/kdesk.css%00",
-          "/static/build/islands-abc123.exe",
+          "/static/build/island-Chart-ABCD1234.exe",
+          "/static/build/island-Chart-ABCD1234.js.br",
         ]
       ) {
         const res = await app.request(p);
@@ -503,22 +529,4 @@ Deno.test("[ui] static assets", async (t) => {
     await Deno.remove(root, { recursive: true });
     await Deno.remove(`${root}/../kdesk-outside-${root.split("/").pop()}.css`).catch(() => {});
   }
-});
-
-Deno.test({
-  name: "[ui] ensureBuild builds once and reuses the bundle",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const path = await ensureBuild();
-    assert.match(path, /^\/static\/build\/islands-[0-9a-f]{10}\.js$/);
-    const manifest = await readManifest();
-    assert.equal(manifest?.bundle, path);
-    const again = await ensureBuild();
-    assert.equal(again, path, "same inputs, same bundle");
-    assert.equal((await readManifest())?.inputs_hash, manifest?.inputs_hash);
-    const code = await Deno.readTextFile(new URL(`..${path}`, import.meta.url));
-    assert.ok(code.includes("data-island"), "bundle hydrates island markers");
-    assert.ok(code.length > 10_000);
-  },
 });

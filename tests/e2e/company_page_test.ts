@@ -1,6 +1,6 @@
 /**
  * The company page in a real browser: server-rendered tables, the chart island hydrated
- * from the hashed bundle and drawn by chart.js, sortable headers, and a screenshot in
+ * from its hashed entry and drawn by chart.js, sortable headers, and a screenshot in
  * `.e2e/company.png` for a human look.
  */
 import assert from "node:assert/strict";
@@ -35,9 +35,10 @@ Deno.test({
       assert.equal(res?.status(), 200);
       assert.equal(await page.locator("html").getAttribute("lang"), "ko");
 
-      // The island bundle is served with a year-long immutable cache.
-      const script = await page.locator("script[type=module]").getAttribute("src");
-      assert.match(script ?? "", /^\/static\/build\/islands-[0-9a-f]+\.js$/);
+      // The island entries are served with a year-long immutable cache.
+      const script = await page.locator('script[type=module][src*="/island-PriceChart-"]')
+        .getAttribute("src");
+      assert.match(script ?? "", /^\/static\/build\/island-PriceChart-[A-Z0-9]{8}\.js$/);
       const bundle = await page.request.get(`${app.url}${script}`);
       assert.equal(bundle.status(), 200);
       assert.match(bundle.headers()["cache-control"] ?? "", /immutable/);
