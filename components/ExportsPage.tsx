@@ -7,7 +7,7 @@
  * @module
  */
 import { Layout, type ShellProps } from "./Layout.tsx";
-import { formatKstDateTime, formatNumber } from "../lib/format.ts";
+import { formatDateRange, formatKstDateTime, formatNumber } from "../lib/format.ts";
 import type { ExportJob, ExportStatus } from "../lib/store/exports.ts";
 
 /** One index the form offers. */
@@ -77,7 +77,7 @@ function JobRow({ job, highlight }: { job: ExportJob; highlight: boolean }) {
         {r.market_code}
         <br />
         <span class="muted">
-          {r.date_from} ~ {r.date_to}
+          {formatDateRange(r.date_from, r.date_to)}
         </span>
       </td>
       <td>{r.index_codes.length ? r.index_codes.join(", ") : "—"}</td>

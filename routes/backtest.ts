@@ -22,7 +22,6 @@ import {
   OUTPUT_FORMATS,
   unknownIndexCodes,
 } from "../lib/export/backtest.ts";
-import { toKstDate } from "../lib/format.ts";
 import { deleteBacktestExport } from "../lib/jobs/backtest_export.ts";
 import { enqueue } from "../lib/jobs/runtime.ts";
 import { log } from "../lib/log.ts";
@@ -38,7 +37,7 @@ import {
 import { latestBarDay, listIndices } from "../lib/store/market.ts";
 import { requireAdmin } from "./dart_api.ts";
 import { get } from "./get.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, clockOf, shellOf } from "./deps.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
 const BASE = "/api/v1/backtest/exports";
@@ -332,7 +331,7 @@ const minusYear = (d: string) =>
 
 /** Form defaults: the last stored year of KOSPI with the KOSPI index when stored. */
 async function defaults(deps: AppDeps, indexCodes: string[]): Promise<ExportFormValues> {
-  const to = (await latestBarDay(deps.kv)) ?? toKstDate(new Date());
+  const to = (await latestBarDay(deps.kv)) ?? clockOf(deps).today();
   return {
     market_code: "KOSPI",
     index_codes: indexCodes.includes("KOSPI") ? ["KOSPI"] : [],
@@ -469,8 +468,7 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
     ]);
     const highlight = c.req.query("job");
     const html = renderDocument(h(ExportsPage, {
-      sample: deps.config.sample,
-      bundle: deps.islandBundle,
+      ...shellOf(deps),
       indices,
       jobs,
       form: opts.form ?? await defaults(deps, indices.map((i) => i.index_code)),

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { Layout, renderDocument } from "../components/Layout.tsx";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
 import { apiRoutes } from "./api.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, shellOf } from "./deps.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -129,7 +129,7 @@ export function docsRoutes(deps: AppDeps): Hono {
       Object.entries(item).map(([method, op]) => ({ path, method, op }))
     );
     return c.html(renderDocument(
-      <Layout title="API 문서" sample={deps.config.sample} bundle={deps.islandBundle}>
+      <Layout title="API 문서" {...shellOf(deps)}>
         <h1>kdesk API</h1>
         <p>
           JSON over HTTP. Amounts are in 원 (KRW), dates in KST. Errors are{" "}

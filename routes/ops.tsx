@@ -16,7 +16,7 @@ import { dropDeadLetter, listDeadLetters, queueStats, retryDeadLetter } from "..
 import { listIssues, type Severity } from "../lib/store/quality.ts";
 import { listRuns, type RunStatus } from "../lib/store/runs.ts";
 import { requireAdmin } from "./dart_api.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, shellOf } from "./deps.ts";
 import { problem } from "./problem.ts";
 
 const RUN_STATUSES = new Set(["RUNNING", "SUCCEEDED", "PARTIAL", "FAILED"]);
@@ -64,8 +64,7 @@ export function opsRoutes(deps: AppDeps): Hono {
     ];
     const html = renderDocument(
       <OpsPage
-        sample={deps.config.sample}
-        bundle={deps.islandBundle}
+        {...shellOf(deps)}
         schedules={scheduleRows(deps)}
         sources={sources}
         runs={runs}

@@ -5,8 +5,9 @@
  * @module
  */
 import type { SourceStatus } from "../../lib/etl/schemas.ts";
-import { EMPTY, formatKstDateTime, formatNumber, toKstDate } from "../../lib/format.ts";
-import type { IpoFlag, Stage } from "../../lib/ipo/model.ts";
+import { EMPTY, formatDate, formatKstDateTime, formatNumber } from "../../lib/format.ts";
+import { type DdayBadge, dealBadge } from "../../lib/ipo/dday.ts";
+import type { IpoFlag, PipelineRow, Stage } from "../../lib/ipo/model.ts";
 
 /** Reconciliation flags in Korean. */
 export const FLAG_LABEL: Record<IpoFlag, string> = {
@@ -51,35 +52,24 @@ export function StageBadge({ stage }: { stage: Stage }) {
   return <span class={`ipo-stage ipo-stage-${stageClass(stage)}`}>{stage}</span>;
 }
 
-/** Whole days from `today` to `date` (both `YYYY-MM-DD`). */
-export function daysUntil(date: string, today: string): number {
-  return Math.round(
-    (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86400_000,
-  );
-}
-
-/** "D-3", "D-day", "D+2". */
-export function ddayText(date: string, today: string): string {
-  const n = daysUntil(date, today);
-  return n === 0 ? "D-day" : n > 0 ? `D-${n}` : `D+${-n}`;
-}
-
-/** A D-day badge for an upcoming or current date; nothing for dates long past. */
-export function DDay(
-  { date, today, label }: { date: string | null; today: string; label: string },
-) {
-  if (!date) return null;
-  const n = daysUntil(date, today);
-  if (n < -1 || n > 30) return null;
+/** A D-day badge (lib/ipo/dday.ts decides the text); nothing for null. */
+export function DdayTag({ badge }: { badge: DdayBadge | null }) {
+  if (!badge) return null;
   return (
-    <span class={`ipo-dday${n === 0 ? " today" : ""}`} title={`${label} ${date}`}>
-      {label} {ddayText(date, today)}
+    <span
+      class={`ipo-dday ipo-dday-${badge.tone}`}
+      data-event={badge.event}
+      title={`${badge.event} ${formatDate(badge.date)}`}
+    >
+      {badge.text}
     </span>
   );
 }
 
-/** Today's KST date. */
-export const kstToday = (now: Date) => toKstDate(now);
+/** The one badge of a board row (its next event). */
+export function RowDday({ r, today }: { r: PipelineRow; today: string }) {
+  return <DdayTag badge={dealBadge(r, today)} />;
+}
 
 /** `1,021.37:1` or —. */
 export const ratioText = (n: number | null) => n === null ? EMPTY : `${formatNumber(n, 2)}:1`;
@@ -125,7 +115,8 @@ export function IpoStyles() {
 .ipo-stage-listed{background:#e9f7ef;border-color:#86c9a0;color:#1b5e36}
 .ipo-stage-end{background:#f2f2f2;border-color:#bbb;color:#555;text-decoration:line-through}
 .ipo-dday{display:inline-block;margin-left:4px;padding:0 6px;border-radius:8px;background:#1f4e9c;color:#fff;font-size:.78em;white-space:nowrap}
-.ipo-dday.today{background:#c62828}
+.ipo-dday-ongoing{background:#b45309}
+.ipo-dday-today{background:#c62828}
 .ipo-flag{display:inline-block;margin-left:4px;padding:0 6px;border-radius:8px;background:#fff4d6;border:1px solid #e8c15a;color:#6b4d00;font-size:.78em}
 .ipo-filters{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:12px 0}
 .ipo-filters label{display:flex;flex-direction:column;font-size:.85em;gap:2px}
@@ -149,10 +140,23 @@ export function IpoStyles() {
 .ipo-cal th{height:auto;background:#f6f8fb}
 .ipo-cal .out{background:#fafafa;color:#aaa}
 .ipo-cal .today{outline:2px solid #c62828}
-.ipo-ev{display:block;margin-top:2px;padding:0 4px;border-radius:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.ipo-cal-day{display:block}
+.ipo-ev{display:block;margin-top:2px;padding:1px 4px;border-radius:4px;line-height:1.35;overflow-wrap:break-word}
+.ipo-ev-kind{font-weight:600}
+.ipo-ev-book{background:#f1eafd}
 .ipo-ev-sub{background:#fff1e6}
-.ipo-ev-list{background:#e9f7ef}
 .ipo-ev-pay{background:#eef2fb}
+.ipo-ev-list{background:#e9f7ef}
+.ipo-legend{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}
+.ipo-legend .ipo-ev{display:inline-block;margin:0}
+.ipo-agenda{display:none}
+.ipo-agenda-day h2{font-size:1em;margin:14px 0 4px;display:flex;gap:6px;align-items:center}
+.ipo-agenda ul{list-style:none;padding:0;margin:0}
+.ipo-agenda li{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline;padding:4px 0;border-bottom:1px solid #e6eaf0}
+.ipo-agenda li .ipo-ev{display:inline-block;margin:0}
+.ipo-agenda-day.today h2{color:#c62828}
+@media (max-width: 900px){.ipo-cal{display:none}.ipo-agenda{display:block}}
+@media (max-width: 600px){.ipo-week{grid-template-columns:1fr}}
 `}
     </style>
   );
