@@ -12,7 +12,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { h } from "preact";
 import { z } from "zod";
-import { type ExportFormValues, ExportsPage } from "../components/ExportsPage.tsx";
+import {
+  type ExportFieldErrors,
+  exportFormErrors,
+  type ExportFormValues,
+  ExportsPage,
+  type FormIssue,
+} from "../components/ExportsPage.tsx";
+import { isValidIsoDate } from "../lib/format.ts";
 import { renderDocument } from "../components/Layout.tsx";
 import {
   BacktestExportRequest,
@@ -274,7 +281,7 @@ export function jobView(job: ExportJob): z.infer<typeof ExportJobView> {
 
 type CreateResult =
   | { ok: true; job: ExportJob }
-  | { ok: false; response: Response; errors: string[] };
+  | { ok: false; response: Response; errors: string[]; issues: FormIssue[] };
 
 /** Validates a request (schema, then index codes against the store), creates and queues it. */
 async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<CreateResult> {
@@ -285,6 +292,10 @@ async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<
       ok: false,
       response: res,
       errors: parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`),
+      issues: parsed.error.issues.map((i) => ({
+        field: String(i.path[0] ?? ""),
+        message: i.message,
+      })),
     };
   }
   const req = parsed.data;
@@ -300,11 +311,17 @@ async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<
         errors: unknown.map((c) => ({ path: "index_codes", message: `unknown index code ${c}` })),
       }),
       errors: [detail],
+      issues: unknown.map((c) => ({ field: "index_codes", message: `unknown index code ${c}` })),
     };
   }
   if (!deps.jobs) {
     const detail = "Jobs are not running in this process.";
-    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+    return {
+      ok: false,
+      response: problem(503, detail, { instance: path }),
+      errors: [detail],
+      issues: [{ field: "", message: "jobs off" }],
+    };
   }
   const job = await createExportJob(deps.kv, req, { exportDir: deps.config.EXPORT_DIR ?? null });
   try {
@@ -318,7 +335,12 @@ async function createExport(deps: AppDeps, raw: unknown, path: string): Promise<
     log.error("backtest export enqueue failed", { job_id: job.job_id, error: e as Error });
     await failPendingExportJob(deps.kv, job.job_id, "the job could not be queued");
     const detail = "The export could not be queued; try again.";
-    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+    return {
+      ok: false,
+      response: problem(503, detail, { instance: path }),
+      errors: [detail],
+      issues: [{ field: "", message: "queue failed" }],
+    };
   }
   return { ok: true, job };
 }
@@ -460,7 +482,12 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
 
   const page = async (
     c: Context,
-    opts: { form?: ExportFormValues; errors?: string[]; status?: number } = {},
+    opts: {
+      form?: ExportFormValues;
+      errors?: string[];
+      fieldErrors?: ExportFieldErrors;
+      status?: number;
+    } = {},
   ) => {
     const [indices, jobs] = await Promise.all([
       listIndices(deps.kv),
@@ -473,6 +500,7 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
       jobs,
       form: opts.form ?? await defaults(deps, indices.map((i) => i.index_code)),
       errors: opts.errors,
+      fieldErrors: opts.fieldErrors,
       jobsEnabled: !!deps.jobs,
       highlight: highlight && EXPORT_JOB_ID_RE.test(highlight) ? highlight : undefined,
     }));
@@ -489,16 +517,28 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
     const list = (v: unknown) =>
       (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === "string");
     const one = (v: unknown) => (typeof v === "string" ? v : "");
+    // A form forgives: blank dates are the defaults (the last stored year), a blank market
+    // is KOSPI; what is still wrong comes back in Korean next to its field.
+    const dflt = await defaults(deps, []);
     const form: ExportFormValues = {
-      market_code: one(body.market_code),
+      market_code: one(body.market_code).trim() || dflt.market_code,
       index_codes: list(body.index_codes) as string[],
-      date_from: one(body.date_from),
-      date_to: one(body.date_to),
+      date_from: one(body.date_from).trim(),
+      date_to: one(body.date_to).trim() || dflt.date_to,
       include_issues: one(body.include_issues) === "on",
       output_format: one(body.output_format) || "parquet",
     };
+    form.date_from ||= isValidIsoDate(form.date_to) ? minusYear(form.date_to) : dflt.date_from;
     const r = await createExport(deps, form, c.req.path);
-    if (!r.ok) return page(c, { form, errors: r.errors, status: r.response.status });
+    if (!r.ok) {
+      const k = exportFormErrors(r.issues);
+      return page(c, {
+        form,
+        errors: k.general,
+        fieldErrors: k.fields,
+        status: r.response.status,
+      });
+    }
     return c.redirect(`/exports?job=${r.job.job_id}`, 303);
   });
 
