@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { parse } from "node-html-parser";
 import { Simulator } from "../bridge/src/simulator.ts";
 import { sessionBadgeText } from "../islands/SessionBadge.tsx";
+import { stateLabel } from "../islands/LivePrice.tsx";
+import type { StoredTick } from "../lib/live/types.ts";
 import { LiveService } from "../lib/live/service.ts";
 import { sessionAt } from "../lib/market/sessions.ts";
 import { onGrid, priceLimits, tickUp } from "../lib/market/tick_size.ts";
@@ -102,6 +104,11 @@ Deno.test("[simulator] the badge says 장중 exactly when the simulator trades, 
   }
   assert.ok(trading > 0 && idle > 0, "both cases covered");
   assert.equal(sessionBadgeText(sessionAt(new Date(wall[1])), false), "정규장");
+  // The price's own feed label never calls simulated prices 실시간.
+  const tick = { simulated: true } as StoredTick;
+  assert.equal(stateLabel("live", tick), "수신 중");
+  assert.equal(stateLabel("live", { ...tick, simulated: false }), "실시간");
+  assert.equal(stateLabel("live", null), "연결됨");
 });
 
 Deno.test("[simulator] rendered company page: the badge agrees with the clock", async () => {

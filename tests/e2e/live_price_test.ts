@@ -86,6 +86,7 @@ Deno.test({
         "labelled 모의 시세",
       );
       assert.equal(await page.locator(".live-price").getAttribute("data-state"), "live");
+      assert.equal(await page.locator(".live-price .live-state").textContent(), "수신 중");
       assert.equal(
         await page.locator('[data-island="SessionBadge"] .session-badge').textContent(),
         "모의 시세 · 장중",
