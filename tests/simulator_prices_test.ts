@@ -11,26 +11,11 @@ import { stateLabel } from "../islands/LivePrice.tsx";
 import type { StoredTick } from "../lib/live/types.ts";
 import { LiveService } from "../lib/live/service.ts";
 import { sessionAt } from "../lib/market/sessions.ts";
-import { onGrid, priceLimits, tickUp } from "../lib/market/tick_size.ts";
+import { onGrid, priceLimits } from "../lib/market/tick_size.ts";
+import { rng, ticksBetween } from "../bridge/test/prices.ts";
 import { type Clock, liveClock, sampleClock } from "../lib/time/clock.ts";
 import { createApp } from "../routes/app.ts";
 import { buildTestApp } from "./helpers/app.ts";
-
-/** Grid steps between two grid prices. */
-function ticksBetween(a: number, b: number): number {
-  let [lo, hi] = a < b ? [a, b] : [b, a];
-  let n = 0;
-  for (; lo < hi; n++) lo = tickUp(lo);
-  assert.equal(lo, hi, `${a} and ${b} on one grid`);
-  return n;
-}
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
 
 Deno.test("[simulator] prices start at the stored KRX close, on the grid, within the limits", async () => {
   const t = await buildTestApp();

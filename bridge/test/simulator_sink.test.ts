@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import type { IngestBatch, OrderBook, Tick } from "../../lib/live/types.ts";
-import { onGrid, priceLimits, tickUp } from "../../lib/market/tick_size.ts";
+import { onGrid, priceLimits } from "../../lib/market/tick_size.ts";
 import { kstTime, normalizeCode, parseReal } from "../src/fids.ts";
 import { configureLog } from "../src/log.ts";
 import { HttpSink } from "../src/sink.ts";
@@ -15,27 +15,9 @@ import { simulatedBase, Simulator } from "../src/simulator.ts";
 import { fetchCodes } from "../src/codes.ts";
 import { sampleClock } from "../../lib/time/clock.ts";
 import { until } from "./fake_kiwoom.ts";
+import { rng, ticksBetween } from "./prices.ts";
 
 configureLog({ sink: () => {} });
-
-/** Grid steps between two grid prices (stepping with tickUp across band edges). */
-function ticksBetween(a: number, b: number): number {
-  let [lo, hi] = a < b ? [a, b] : [b, a];
-  let n = 0;
-  while (lo < hi) {
-    lo = tickUp(lo);
-    n++;
-  }
-  assert.equal(lo, hi, `${a} and ${b} on one grid`);
-  return n;
-}
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
 
 test("simulated prices stay on the KRX grid and inside ±30 % of the base", () => {
   const sim = new Simulator({

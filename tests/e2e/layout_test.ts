@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { calendarEvents } from "../../components/ipo/IpoCalendar.tsx";
 import type { PipelineRow } from "../../lib/ipo/model.ts";
 import { buildTestApp } from "../helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { launchBrowser, type TestBrowser, watchProblems } from "./browser.ts";
 
 const SCREENSHOT_DIR = new URL("../../.e2e/", import.meta.url);
 const WIDTHS = [1440, 390];
@@ -67,14 +67,7 @@ Deno.test({
       for (const width of WIDTHS) {
         browser = await launchBrowser({ viewport: { width, height: 900 } });
         const page = await browser.context.newPage();
-        const problems: string[] = [];
-        page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-        page.on("console", (m) => {
-          if (m.type() === "error") problems.push(`console: ${m.text()}`);
-        });
-        page.on("response", (r) => {
-          if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-        });
+        const problems = watchProblems(page);
         for (const path of pages) {
           const res = await page.goto(base + path, { waitUntil: "load" });
           assert.equal(res?.status(), 200, `${path} @${width}`);
