@@ -84,7 +84,7 @@ Deno.test("[market ui] price card: Korean colours, 억/조, 52-week range, chart
   );
   assert.match(
     html,
-    /id="price-low52"><span class="down">40,000원<\/span><span class="muted">\(2025-12-01\)/,
+    /id="price-low52"><span class="down">40,000원<\/span><span class="muted">\(2025\.12\.01\)/,
   );
   assert.match(html, /기준일 <time id="price-date" datetime="2026-11-20">2026\.11\.20/);
   assert.match(html, /aria-label="52주 범위에서 현재가 위치 56%/);
@@ -352,7 +352,11 @@ Deno.test("[market ui] IPO pages show the return since the offer price of listed
     assert.match(deal, /id="after-open">30,000원</);
     assert.match(deal, /id="after-first">27,300원 <span class="up">\(\+30\.00%\)<\/span>/);
     assert.ok(
-      deal.includes(`id="after-close">${last.close!.toLocaleString("en-US")}원 (${LATEST})<`),
+      deal.includes(
+        `id="after-close">${last.close!.toLocaleString("en-US")}원 (${
+          LATEST.replaceAll("-", ".")
+        })<`,
+      ),
     );
     const pct2 = formatPct(returnPct(last.close, IPO_OFFER), { digits: 2 });
     assert.ok(deal.includes(`>${pct2}</span></dd>`), `deal shows ${pct2}`);
