@@ -9,6 +9,8 @@ import { openKv } from "./lib/store/kv.ts";
 import { SnapshotCache } from "./lib/store/snapshots.ts";
 import { loadSampleData } from "./lib/etl/sample.ts";
 import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
+import { SAMPLE_AS_OF } from "./sample/dart_sample.ts";
+import { liveClock, sampleClock } from "./lib/time/clock.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
 import type { ClientAssets } from "./components/Island.tsx";
 import { createApp } from "./routes/app.ts";
@@ -26,6 +28,8 @@ configureLog({ level: config.LOG_LEVEL });
 for (const s of secretValues(config)) registerSecret(s);
 
 const kv = await openKv(config.KDESK_KV_PATH);
+// The one clock: the sample's as-of day in its regular session, or KST now (lib/time/clock.ts).
+const clock = config.sample ? sampleClock(SAMPLE_AS_OF) : liveClock();
 
 let islandBundle: ClientAssets | null = null;
 try {
@@ -69,15 +73,16 @@ if (!config.INGEST_TOKEN) {
 }
 const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
 if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
-const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs });
+const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs, clock });
 
 Deno.serve({
   port: config.PORT,
   hostname: config.HOSTNAME,
   onListen: ({ port }) => {
     if (simulate && config.KDESK_BRIDGE !== "off") {
-      // Sample mode must move prices at any hour; otherwise trade only in KRX sessions.
-      startSimulatorBridge({ port, token: config.INGEST_TOKEN!, ignoreSessions: config.sample })
+      // The simulator trades in KRX sessions on the app's clock: in sample mode that is always
+      // (the sample's as-of day in its regular session), live only in real sessions.
+      startSimulatorBridge({ port, token: config.INGEST_TOKEN!, clock: clock.spec })
         .then((b) => {
           if (!b) return;
           const stop = () => b.stop().finally(() => Deno.exit(0));

@@ -66,7 +66,10 @@ export function CompanyPage(
         <section class="card live-card" aria-labelledby="live-h">
           <div class="section-head">
             <h2 id="live-h">시세</h2>
-            <Island name="SessionBadge" props={{ now: live.now, simulated: live.simulated }} />
+            <Island
+              name="SessionBadge"
+              props={{ now: live.now, simulated: live.simulated, clock: live.clock }}
+            />
           </div>
           <Island name="LivePrice" props={{ code: live.code, initial: live.tick }} />
           {/* Closed by default: ten levels a side would push the profile and financials down. */}

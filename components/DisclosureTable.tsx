@@ -5,7 +5,7 @@
  * @module
  */
 import type { Disclosure } from "../lib/etl/schemas.ts";
-import { dartViewerUrl } from "../lib/format.ts";
+import { dartViewerUrl, formatDate } from "../lib/format.ts";
 import { EmptyRow, SortableTable } from "./table.tsx";
 
 /**
@@ -65,7 +65,7 @@ export function DisclosureTable({ items, showCompany, caption, id }: DisclosureT
         {items.length === 0 && <EmptyRow colSpan={5}>공시가 없습니다.</EmptyRow>}
         {items.map((d) => (
           <tr key={d.rcept_no}>
-            <td class="col-date" data-sort={d.rcept_dt}>{d.rcept_dt}</td>
+            <td class="col-date" data-sort={d.rcept_dt}>{formatDate(d.rcept_dt)}</td>
             {showCompany && (
               <td data-sort={d.corp_name}>
                 <a href={`/company/${d.corp_code}`}>{d.corp_name}</a>

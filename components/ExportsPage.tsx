@@ -7,7 +7,8 @@
  * @module
  */
 import { Layout, type ShellProps } from "./Layout.tsx";
-import { formatKstDateTime, formatNumber } from "../lib/format.ts";
+import { formatDateRange, formatKstDateTime, formatNumber } from "../lib/format.ts";
+import { MAX_EXPORT_YEARS } from "../lib/export/backtest.ts";
 import type { ExportJob, ExportStatus } from "../lib/store/exports.ts";
 
 /** One index the form offers. */
@@ -27,12 +28,63 @@ export interface ExportFormValues {
   output_format: string;
 }
 
+/** The form's fields. */
+export type ExportField =
+  | "market_code"
+  | "index_codes"
+  | "date_from"
+  | "date_to"
+  | "output_format";
+/** Korean messages by field. */
+export type ExportFieldErrors = Partial<Record<ExportField, string>>;
+
+/** One validation problem of a submitted form: the field (or "" for the whole form). */
+export interface FormIssue {
+  field: string;
+  message: string;
+}
+
+const DATE_HELP = "날짜를 2026-11-19처럼 연-월-일로 입력해 주세요.";
+
+/**
+ * The Korean messages of a rejected export form: one per field (shown next to it) and the
+ * problems that belong to no field (shown above the form).
+ */
+export function exportFormErrors(
+  issues: FormIssue[],
+): { fields: ExportFieldErrors; general: string[] } {
+  const fields: ExportFieldErrors = {};
+  const general: string[] = [];
+  const unknown: string[] = [];
+  for (const { field, message } of issues) {
+    const m = /^unknown index code (.+)$/.exec(message);
+    if (m) unknown.push(m[1]);
+    else if (field === "market_code") fields.market_code = "시장을 목록에서 골라 주세요.";
+    else if (field === "index_codes") fields.index_codes = "같은 지수가 두 번 선택되었습니다.";
+    else if (field === "output_format") fields.output_format = "Parquet 또는 CSV를 골라 주세요.";
+    else if (field === "date_to" && /before/.test(message)) {
+      fields.date_to = "종료일이 시작일보다 빠릅니다.";
+    } else if (field === "date_to" && /at most/.test(message)) {
+      fields.date_to = `기간은 최대 ${MAX_EXPORT_YEARS}년입니다.`;
+    } else if (field === "date_from" || field === "date_to") fields[field] ??= DATE_HELP;
+    else if (message === "jobs off") {
+      general.push("이 프로세스에서는 작업 큐가 실행되지 않아 내보내기를 만들 수 없습니다.");
+    } else if (message === "queue failed") {
+      general.push("작업을 큐에 넣지 못했습니다. 잠시 후 다시 시도해 주세요.");
+    } else general.push("입력값을 확인해 주세요.");
+  }
+  if (unknown.length) fields.index_codes = `저장되지 않은 지수입니다: ${unknown.join(", ")}`;
+  return { fields, general: [...new Set(general)] };
+}
+
 export interface ExportsPageProps extends ShellProps {
   indices: IndexOption[];
   jobs: ExportJob[];
   form: ExportFormValues;
-  /** Problems with the submitted form, as "field: message". */
+  /** Problems of the submitted form that belong to no field (Korean). */
   errors?: string[];
+  /** Problems of the submitted form by field (Korean), shown next to the fields. */
+  fieldErrors?: ExportFieldErrors;
   /** False when this process runs no job queue (exports cannot be created). */
   jobsEnabled: boolean;
   /** The job just created (highlighted). */
@@ -77,7 +129,7 @@ function JobRow({ job, highlight }: { job: ExportJob; highlight: boolean }) {
         {r.market_code}
         <br />
         <span class="muted">
-          {r.date_from} ~ {r.date_to}
+          {formatDateRange(r.date_from, r.date_to)}
         </span>
       </td>
       <td>{r.index_codes.length ? r.index_codes.join(", ") : "—"}</td>
@@ -127,6 +179,11 @@ function JobRow({ job, highlight }: { job: ExportJob; highlight: boolean }) {
 export function ExportsPage(p: ExportsPageProps) {
   const unfinished = p.jobs.some((j) => j.status === "PENDING" || j.status === "RUNNING");
   const f = p.form;
+  const fe = p.fieldErrors ?? {};
+  const invalid = (name: ExportField) =>
+    fe[name] ? { "aria-invalid": "true" as const, "aria-describedby": `err-${name}` } : {};
+  const FieldError = ({ name }: { name: ExportField }) =>
+    fe[name] ? <span class="field-error" id={`err-${name}`}>{fe[name]}</span> : null;
   return (
     <Layout
       title="백테스트 내보내기"
@@ -148,12 +205,14 @@ export function ExportsPage(p: ExportsPageProps) {
           이 프로세스에서는 작업 큐가 실행되지 않아 새 내보내기를 만들 수 없습니다.
         </div>
       )}
-      {p.errors && p.errors.length > 0 && (
+      {((p.errors?.length ?? 0) > 0 || Object.keys(p.fieldErrors ?? {}).length > 0) && (
         <div class="notice warn" role="alert" id="form-errors">
           <strong>입력을 확인해 주세요.</strong>
-          <ul>
-            {p.errors.map((e) => <li key={e}>{e}</li>)}
-          </ul>
+          {(p.errors?.length ?? 0) > 0 && (
+            <ul>
+              {p.errors!.map((e) => <li key={e}>{e}</li>)}
+            </ul>
+          )}
         </div>
       )}
 
@@ -161,23 +220,29 @@ export function ExportsPage(p: ExportsPageProps) {
         <h2>새 내보내기</h2>
         <form method="post" action="/exports" class="filters export-form">
           <p>
-            <label>
+            <label class={fe.market_code ? "has-error" : undefined}>
               시장{" "}
-              <select name="market_code">
+              <select name="market_code" {...invalid("market_code")}>
                 {MARKETS.map(([v, label]) => (
                   <option key={v} value={v} selected={f.market_code === v}>{label}</option>
                 ))}
               </select>
+              <FieldError name="market_code" />
             </label>{" "}
-            <label>
-              시작일 <input type="date" name="date_from" value={f.date_from} required />
+            <label class={fe.date_from ? "has-error" : undefined}>
+              시작일{" "}
+              <input type="date" name="date_from" value={f.date_from} {...invalid("date_from")} />
+              <FieldError name="date_from" />
             </label>{" "}
-            <label>
-              종료일 <input type="date" name="date_to" value={f.date_to} required />
+            <label class={fe.date_to ? "has-error" : undefined}>
+              종료일 <input type="date" name="date_to" value={f.date_to} {...invalid("date_to")} />
+              <FieldError name="date_to" />
             </label>
           </p>
-          <fieldset>
+          <p class="hint muted">비워 두면 저장된 마지막 거래일까지 1년입니다.</p>
+          <fieldset class={fe.index_codes ? "has-error" : undefined}>
             <legend>벤치마크 지수</legend>
+            <FieldError name="index_codes" />
             {p.indices.length === 0 && <span class="muted">저장된 지수가 없습니다.</span>}
             {p.indices.map((i) => (
               <label key={i.index_code} class="check">
@@ -197,12 +262,13 @@ export function ExportsPage(p: ExportsPageProps) {
               {" "}
               데이터 품질 이슈 포함
             </label>{" "}
-            <label>
+            <label class={fe.output_format ? "has-error" : undefined}>
               형식{" "}
-              <select name="output_format">
+              <select name="output_format" {...invalid("output_format")}>
                 <option value="parquet" selected={f.output_format === "parquet"}>Parquet</option>
                 <option value="csv" selected={f.output_format === "csv"}>CSV (UTF-8)</option>
               </select>
+              <FieldError name="output_format" />
             </label>{" "}
             <button type="submit" disabled={!p.jobsEnabled}>내보내기 만들기</button>
           </p>

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { changeClass, formatNumber, formatPct } from "../lib/format.ts";
+import { changeClass, formatDate, formatNumber, formatPct } from "../lib/format.ts";
 import { changeText } from "./PriceCard.tsx";
 
 /** What one card shows. */
@@ -94,7 +94,7 @@ export function IndexCard({ d, href }: { d: IndexCardData; href?: string }) {
       <span class={`index-change ${cls}`}>{changeText(d.change, d.change_pct, 2)}</span>
       <Sparkline values={d.closes} label={spark} />
       <span class="index-date muted">
-        {d.date ?? "—"} 종가{vals.length >= 2 ? ` · 그래프 최근 ${d.closes.length}거래일` : ""}
+        {formatDate(d.date)} 종가{vals.length >= 2 ? ` · 그래프 최근 ${d.closes.length}거래일` : ""}
       </span>
     </>
   );

@@ -5,6 +5,7 @@
  */
 import type { CompanySnapshot } from "../lib/etl/schemas.ts";
 import { REPORT_LABEL } from "../lib/etl/schemas.ts";
+import { formatDate } from "../lib/format.ts";
 import { EmptyRow, NumberCell, SortableTable } from "./table.tsx";
 
 /** "2025년 사업보고서" style label of the indicator set, or null when unknown. */
@@ -32,7 +33,7 @@ export function IndicatorsTable({ indicators }: { indicators: CompanySnapshot["i
             <td class="muted">{i.idx_cl_nm}</td>
             <td>{i.idx_nm}</td>
             <NumberCell value={i.idx_val} digits={2} />
-            <td class="col-date">{i.stlm_dt ?? ""}</td>
+            <td class="col-date">{i.stlm_dt ? formatDate(i.stlm_dt) : ""}</td>
           </tr>
         ))}
       </tbody>

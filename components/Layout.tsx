@@ -10,6 +10,7 @@ import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
 import { formatKstDateTime } from "../lib/format.ts";
 import { maskSecrets } from "../lib/log.ts";
+import type { ClockSpec } from "../lib/time/clock.ts";
 import {
   type ClientAssets,
   type ClientEntry,
@@ -23,8 +24,13 @@ export interface ShellProps {
   sample: boolean;
   /** What the build made for the browser (scripts/build.ts), or null when it was not built. */
   bundle: ClientAssets | null;
-  /** Render time shown in the footer (default: now). */
+  /**
+   * The app clock's now (routes/deps.ts `shellOf`): the footer's 기준 time. In sample mode
+   * it is the sample's as-of day. Default: the wall clock (pages rendered outside an app).
+   */
   now?: Date;
+  /** The app clock, for islands that keep time in the browser (the session badge). */
+  clock?: ClockSpec;
 }
 
 /** Top navigation; `key` is what {@link LayoutProps.active} refers to. */

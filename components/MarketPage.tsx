@@ -8,6 +8,7 @@
 import {
   changeClass,
   EMPTY,
+  formatDate,
   formatKrw,
   formatKrwCompact,
   formatNumber,
@@ -63,6 +64,10 @@ export interface MarketPageProps extends ShellProps {
   markets: MarketDay[];
   /** Why the asked day has no bars (holiday, not collected). */
   notice?: string | null;
+  /** A Korean message when the asked date was not understood (the latest day is shown). */
+  dateError?: string;
+  /** The value that was not understood, shown back in the field. */
+  askedDate?: string;
 }
 
 function Movers({ title, rows, id }: { title: string; rows: MoverRow[]; id: string }) {
@@ -119,18 +124,27 @@ export function MarketPage(props: MarketPageProps) {
         <div>
           <h1>시장 현황</h1>
           <p class="sub">
-            KRX 일별 시세 · 기준일 <strong id="market-date">{date ?? EMPTY}</strong>
+            KRX 일별 시세 · 기준일 <strong id="market-date">{formatDate(date)}</strong>
             {latest && date !== latest && (
               <>
                 {" · "}
-                <a href="/market">최근 거래일 ({latest})</a>
+                <a href="/market">최근 거래일 ({formatDate(latest)})</a>
               </>
             )}
           </p>
         </div>
         <form class="market-date-form" method="get" action="/market" aria-label="기준일">
-          <label>
-            기준일 <input type="date" name="date" value={date ?? ""} max={latest ?? undefined} />
+          <label class={props.dateError ? "has-error" : undefined}>
+            기준일{" "}
+            <input
+              type="date"
+              name="date"
+              value={props.askedDate ?? date ?? ""}
+              max={latest ?? undefined}
+              aria-invalid={props.dateError ? "true" : undefined}
+              aria-describedby={props.dateError ? "err-date" : undefined}
+            />
+            {props.dateError && <span class="field-error" id="err-date">{props.dateError}</span>}
           </label>
           <button type="submit">조회</button>
         </form>
@@ -203,7 +217,7 @@ export function MarketPage(props: MarketPageProps) {
                     <td class={`num ${changeClass(r.change_pct)}`} data-sort={r.change_pct ?? ""}>
                       {formatPct(r.change_pct, { digits: 2 })}
                     </td>
-                    <td>{r.date ?? EMPTY}</td>
+                    <td>{formatDate(r.date)}</td>
                   </tr>
                 ))}
               </tbody>

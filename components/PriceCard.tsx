@@ -9,6 +9,7 @@
 import {
   changeClass,
   EMPTY,
+  formatDate,
   formatKrw,
   formatKrwExact,
   formatNumber,
@@ -69,7 +70,7 @@ export function PriceCard({ market: m, stockCode, name }: PriceCardProps) {
       <div class="section-head">
         <h2 id="price-h">주가</h2>
         <span class="muted">
-          KRX 일별 종가 · 기준일 <time id="price-date" dateTime={m.date}>{m.date}</time>
+          KRX 일별 종가 · 기준일 <time id="price-date" dateTime={m.date}>{formatDate(m.date)}</time>
         </span>
       </div>
       <div class="price-grid">
@@ -95,12 +96,12 @@ export function PriceCard({ market: m, stockCode, name }: PriceCardProps) {
             <dt>52주 최고</dt>
             <dd id="price-high52">
               <span class="up">{won(m.high_52w)}</span>
-              {m.high_52w_date && <span class="muted">({m.high_52w_date})</span>}
+              {m.high_52w_date && <span class="muted">({formatDate(m.high_52w_date)})</span>}
             </dd>
             <dt>52주 최저</dt>
             <dd id="price-low52">
               <span class="down">{won(m.low_52w)}</span>
-              {m.low_52w_date && <span class="muted">({m.low_52w_date})</span>}
+              {m.low_52w_date && <span class="muted">({formatDate(m.low_52w_date)})</span>}
             </dd>
           </dl>
           {pos !== null && (
@@ -123,7 +124,7 @@ export function PriceCard({ market: m, stockCode, name }: PriceCardProps) {
               <dt>공모가</dt>
               <dd>
                 <a href={`/ipo/${ipo.pipeline_id}`}>{won(ipo.offer_price)}</a>
-                <span class="muted">(상장 {ipo.listing_date})</span>
+                <span class="muted">(상장 {formatDate(ipo.listing_date)})</span>
               </dd>
               <dt>공모가 대비</dt>
               <dd id="price-vs-offer" class={changeClass(ipo.return_since_offer_pct)}>

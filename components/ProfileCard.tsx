@@ -5,7 +5,7 @@
  */
 import { type ComponentChildren, Fragment } from "preact";
 import type { Profile } from "../lib/etl/schemas.ts";
-import { EMPTY } from "../lib/format.ts";
+import { EMPTY, formatDate } from "../lib/format.ts";
 
 /** Only http(s) homepages become links; anything else is shown as text. */
 function homepageHref(url: string | null): string | null {
@@ -43,7 +43,7 @@ export function ProfileCard({ profile }: { profile: Profile }) {
     ],
     ["고유번호", <span key="c" class="mono">{profile.corp_code}</span>],
     ["대표자", profile.ceo_nm ?? EMPTY],
-    ["설립일", profile.est_dt ?? EMPTY],
+    ["설립일", formatDate(profile.est_dt)],
     ["결산월", fiscalMonth(profile.acc_mt)],
     [
       "홈페이지",

@@ -24,6 +24,15 @@ const STATE_LABEL = {
   reconnecting: "재연결 중…",
 } as const;
 
+/**
+ * The feed state as shown: "실시간" only for real prices; simulated ones are "수신 중" next
+ * to their 모의 시세 badge, and a feed with no price yet is just "연결됨".
+ */
+export function stateLabel(state: keyof typeof STATE_LABEL, t: StoredTick | null): string {
+  if (state !== "live") return STATE_LABEL[state];
+  return !t ? "연결됨" : t.simulated ? "수신 중" : STATE_LABEL.live;
+}
+
 function kstTime(ms: number): string {
   return new Date(ms + 9 * 3600_000).toISOString().slice(11, 19);
 }
@@ -88,14 +97,14 @@ export function LivePrice({ code, initial }: LivePriceProps) {
           모의 시세
         </span>
       )}
-      {STATE_LABEL[state] && (
+      {stateLabel(state, t) && (
         <span
           class={`live-state live-state-${state} muted`}
           style={`margin-left:.5em;font-size:.85em${
             state === "reconnecting" ? ";color:#b26a00" : ""
           }`}
         >
-          {STATE_LABEL[state]}
+          {stateLabel(state, t)}
         </span>
       )}
     </div>

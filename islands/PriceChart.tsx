@@ -14,7 +14,14 @@
  * @module
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { changeClass, EMPTY, formatNumber, formatPct } from "../lib/format.ts";
+import {
+  changeClass,
+  EMPTY,
+  formatDate,
+  formatDateRange,
+  formatNumber,
+  formatPct,
+} from "../lib/format.ts";
 import { CHART_RANGES, type ChartRange, RANGE_LABEL } from "../lib/market/range.ts";
 import type { PriceChartHandle, PriceSeries } from "./price_chart_draw.ts";
 
@@ -52,7 +59,7 @@ export function chartSummary(d: Loaded): string {
   if (!closes.length) return `${label}: 이 기간에 거래 기록이 없습니다.`;
   const first = closes[0], last = closes.at(-1)!;
   const pct = first > 0 ? ((last - first) / first) * 100 : null;
-  return `${label} (${d.dates[0]} ~ ${d.dates.at(-1)}, ${d.dates.length}거래일): ` +
+  return `${label} (${formatDateRange(d.dates[0], d.dates.at(-1))}, ${d.dates.length}거래일): ` +
     `종가 ${formatNumber(last)}원, 기간 등락률 ${formatPct(pct, { digits: 2 })}, ` +
     `기간 최고 종가 ${formatNumber(Math.max(...closes))}원, 최저 종가 ${
       formatNumber(Math.min(...closes))
@@ -204,7 +211,7 @@ export function PriceChart({ code, name, range: initial = "1Y" }: PriceChartProp
             )}
             {rows.map((r) => (
               <tr key={r.date}>
-                <th scope="row">{r.date}</th>
+                <th scope="row">{formatDate(r.date)}</th>
                 <td class="num">{formatNumber(r.close)}</td>
                 <td class={`num ${changeClass(r.change)}`}>
                   {r.change === null

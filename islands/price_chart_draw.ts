@@ -6,7 +6,7 @@
  * @module
  */
 import { Chart } from "./chart_base.ts";
-import { formatKrwCompact, formatNumber } from "../lib/format.ts";
+import { formatDate, formatKrwCompact, formatNumber } from "../lib/format.ts";
 
 /** The series of the chart, aligned with `dates` (oldest first). */
 export interface PriceSeries {
@@ -90,7 +90,7 @@ export function drawPriceChart(
         legend: { display: false },
         tooltip: {
           callbacks: {
-            title: (items) => items[0]?.label ?? "",
+            title: (items) => formatDate(items[0]?.label),
             label: (item) =>
               item.dataset.yAxisID === "v"
                 ? `거래량: ${formatNumber(item.parsed.y)}주`

@@ -57,17 +57,67 @@ export function toKstDate(when: When): string {
   return `${f.y}-${f.m}-${f.d}`;
 }
 
+/** Options of {@link formatDate}. */
+export interface DateOptions {
+  /** Show the year (default true): `2026.11.19`; false: `11.19`. */
+  year?: boolean;
+}
+
+const CALENDAR_DAY_RE = /^(\d{4})-?(\d{2})-?(\d{2})$/;
+
+/**
+ * A date as shown on every page: `2026.11.19` (or `11.19` without the year). A calendar day
+ * (`YYYY-MM-DD`, or DART's `YYYYMMDD`) is shown as it is; an instant (a `Date`, epoch ms, an
+ * ISO date-time) by its KST calendar day. Form values and `datetime` attributes keep ISO
+ * `YYYY-MM-DD`; this is for display only.
+ *
+ * @example
+ * formatDate("2026-11-19"); // "2026.11.19"
+ * formatDate("20261119"); // "2026.11.19"
+ * formatDate("2026-11-23T15:30:00Z"); // "2026.11.24" (00:30 KST the next day)
+ * formatDate("2026-11-19", { year: false }); // "11.19"
+ */
+export function formatDate(when: When, opts: DateOptions = {}): string {
+  let y: string, m: string, d: string;
+  const cal = typeof when === "string" ? CALENDAR_DAY_RE.exec(when.trim()) : null;
+  if (cal && isValidIsoDate(`${cal[1]}-${cal[2]}-${cal[3]}`)) {
+    [y, m, d] = [cal[1], cal[2], cal[3]];
+  } else {
+    const t = toDate(when);
+    if (!t) return EMPTY;
+    ({ y, m, d } = kstFields(t));
+  }
+  return opts.year === false ? `${m}.${d}` : `${y}.${m}.${d}`;
+}
+
+/**
+ * A date range: `2026.11.19 ~ 11.20` (the end without its year when both share it),
+ * `2026.12.30 ~ 2027.01.02` across a year, one date when both ends are the same day.
+ *
+ * @example
+ * formatDateRange("2026-11-19", "2026-11-20"); // "2026.11.19 ~ 11.20"
+ * formatDateRange("2026-11-19", "2026-11-20", { year: false }); // "11.19 ~ 11.20"
+ */
+export function formatDateRange(from: When, to: When, opts: DateOptions = {}): string {
+  const a = formatDate(from, opts);
+  const b = formatDate(to, opts);
+  if (a === EMPTY || b === EMPTY) return a === EMPTY ? b : a;
+  if (a === b) return a;
+  const sameYear = opts.year !== false && a.slice(0, 5) === b.slice(0, 5);
+  return `${a} ~ ${sameYear ? b.slice(5) : b}`;
+}
+
 /**
  * An instant as KST wall-clock time to the minute, suffixed with "KST".
  *
  * @example
- * formatKstDateTime("2026-11-23T05:05:59Z"); // "2026-11-23 14:05 KST"
+ * formatKstDateTime("2026-11-23T05:05:59Z"); // "2026.11.23 14:05 KST"
  */
 export function formatKstDateTime(when: When): string {
   const d = toDate(when);
   if (!d) return EMPTY;
   const f = kstFields(d);
-  return `${f.y}-${f.m}-${f.d} ${f.hh}:${f.mm} KST`;
+  return `${f.y}.${f.m}.${f.d} ${f.hh}:${f.mm} KST`;
 }
 
 /**

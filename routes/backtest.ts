@@ -12,7 +12,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { h } from "preact";
 import { z } from "zod";
-import { type ExportFormValues, ExportsPage } from "../components/ExportsPage.tsx";
+import {
+  type ExportFieldErrors,
+  exportFormErrors,
+  type ExportFormValues,
+  ExportsPage,
+  type FormIssue,
+} from "../components/ExportsPage.tsx";
+import { isValidIsoDate } from "../lib/format.ts";
 import { renderDocument } from "../components/Layout.tsx";
 import {
   BacktestExportRequest,
@@ -22,7 +29,6 @@ import {
   OUTPUT_FORMATS,
   unknownIndexCodes,
 } from "../lib/export/backtest.ts";
-import { toKstDate } from "../lib/format.ts";
 import { deleteBacktestExport } from "../lib/jobs/backtest_export.ts";
 import { enqueue } from "../lib/jobs/runtime.ts";
 import { SlidingWindowLimiter } from "../lib/http/rate_limit.ts";
@@ -39,7 +45,7 @@ import {
 import { latestBarDay, listIndices } from "../lib/store/market.ts";
 import { requireAdmin } from "./dart_api.ts";
 import { ADMIN_SECURITY, get, tagged } from "./get.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, clockOf, shellOf } from "./deps.ts";
 import { body, BODY_LIMITS, type BodyRefusal, formBody } from "./body.ts";
 import { clientOf } from "./client.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -302,7 +308,13 @@ export function jobView(job: ExportJob): z.infer<typeof ExportJobView> {
 
 type CreateResult =
   | { ok: true; job: ExportJob }
-  | { ok: false; response: Response; errors: string[]; retryAfter?: number };
+  | {
+    ok: false;
+    response: Response;
+    errors: string[];
+    issues: FormIssue[];
+    retryAfter?: number;
+  };
 
 /**
  * Validates a request (schema, then index codes against the store), creates and queues it,
@@ -322,7 +334,7 @@ async function createExport(
       `Too many exports from this client: at most ${EXPORTS_PER_MINUTE} per minute. Retry in ${retryAfter} s.`;
     const response = problem(429, detail, { instance: path });
     response.headers.set("retry-after", String(retryAfter));
-    return { ok: false, response, errors: [detail], retryAfter };
+    return { ok: false, response, errors: [detail], issues: [], retryAfter };
   }
   const r = await createExportInBudget(deps, raw, path);
   if (!r.ok) limiter.refund(client);
@@ -341,6 +353,10 @@ async function createExportInBudget(
       ok: false,
       response: res,
       errors: parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`),
+      issues: parsed.error.issues.map((i) => ({
+        field: String(i.path[0] ?? ""),
+        message: i.message,
+      })),
     };
   }
   const req = parsed.data;
@@ -356,11 +372,17 @@ async function createExportInBudget(
         errors: unknown.map((c) => ({ path: "index_codes", message: `unknown index code ${c}` })),
       }),
       errors: [detail],
+      issues: unknown.map((c) => ({ field: "index_codes", message: `unknown index code ${c}` })),
     };
   }
   if (!deps.jobs) {
     const detail = "Jobs are not running in this process.";
-    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+    return {
+      ok: false,
+      response: problem(503, detail, { instance: path }),
+      errors: [detail],
+      issues: [{ field: "", message: "jobs off" }],
+    };
   }
   const job = await createExportJob(deps.kv, req, { exportDir: deps.config.EXPORT_DIR ?? null });
   try {
@@ -374,7 +396,12 @@ async function createExportInBudget(
     log.error("backtest export enqueue failed", { job_id: job.job_id, error: e as Error });
     await failPendingExportJob(deps.kv, job.job_id, "the job could not be queued");
     const detail = "The export could not be queued; try again.";
-    return { ok: false, response: problem(503, detail, { instance: path }), errors: [detail] };
+    return {
+      ok: false,
+      response: problem(503, detail, { instance: path }),
+      errors: [detail],
+      issues: [{ field: "", message: "queue failed" }],
+    };
   }
   return { ok: true, job };
 }
@@ -387,7 +414,7 @@ const minusYear = (d: string) =>
 
 /** Form defaults: the last stored year of KOSPI with the KOSPI index when stored. */
 async function defaults(deps: AppDeps, indexCodes: string[]): Promise<ExportFormValues> {
-  const to = (await latestBarDay(deps.kv)) ?? toKstDate(new Date());
+  const to = (await latestBarDay(deps.kv)) ?? clockOf(deps).today();
   return {
     market_code: "KOSPI",
     index_codes: indexCodes.includes("KOSPI") ? ["KOSPI"] : [],
@@ -519,7 +546,12 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
 
   const page = async (
     c: Context,
-    opts: { form?: ExportFormValues; errors?: string[]; status?: number } = {},
+    opts: {
+      form?: ExportFormValues;
+      errors?: string[];
+      fieldErrors?: ExportFieldErrors;
+      status?: number;
+    } = {},
   ) => {
     const [indices, jobs] = await Promise.all([
       listIndices(deps.kv),
@@ -527,12 +559,12 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
     ]);
     const highlight = c.req.query("job");
     const html = renderDocument(h(ExportsPage, {
-      sample: deps.config.sample,
-      bundle: deps.islandBundle,
+      ...shellOf(deps),
       indices,
       jobs,
       form: opts.form ?? await defaults(deps, indices.map((i) => i.index_code)),
       errors: opts.errors,
+      fieldErrors: opts.fieldErrors,
       jobsEnabled: !!deps.jobs,
       highlight: highlight && EXPORT_JOB_ID_RE.test(highlight) ? highlight : undefined,
     }));
@@ -566,14 +598,18 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
       const list = (v: unknown) =>
         (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === "string");
       const one = (v: unknown) => (typeof v === "string" ? v : "");
+      // A form forgives: blank dates are the defaults (the last stored year), a blank market
+      // is KOSPI; what is still wrong comes back in Korean next to its field.
+      const dflt = await defaults(deps, []);
       const form: ExportFormValues = {
-        market_code: one(body.market_code),
+        market_code: one(body.market_code).trim() || dflt.market_code,
         index_codes: list(body.index_codes) as string[],
-        date_from: one(body.date_from),
-        date_to: one(body.date_to),
+        date_from: one(body.date_from).trim(),
+        date_to: one(body.date_to).trim() || dflt.date_to,
         include_issues: one(body.include_issues) === "on",
         output_format: one(body.output_format) || "parquet",
       };
+      form.date_from ||= isValidIsoDate(form.date_to) ? minusYear(form.date_to) : dflt.date_from;
       const r = await createExport(deps, limiter, clientOf(c, hops), form, c.req.path);
       if (!r.ok && r.retryAfter) {
         const res = await page(c, {
@@ -586,7 +622,15 @@ export function backtestRoutes(deps: AppDeps): OpenAPIHono {
         res.headers.set("retry-after", String(r.retryAfter));
         return res;
       }
-      if (!r.ok) return page(c, { form, errors: r.errors, status: r.response.status });
+      if (!r.ok) {
+        const k = exportFormErrors(r.issues);
+        return page(c, {
+          form,
+          errors: k.general,
+          fieldErrors: k.fields,
+          status: r.response.status,
+        });
+      }
       return c.redirect(`/exports?job=${r.job.job_id}`, 303);
     },
   );

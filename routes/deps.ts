@@ -6,6 +6,9 @@
  */
 import type { ClientAssets } from "../components/Island.tsx";
 import type { Config } from "../config.ts";
+import type { ShellProps } from "../components/Layout.tsx";
+import { type Clock, liveClock, sampleClock } from "../lib/time/clock.ts";
+import { SAMPLE_AS_OF } from "../sample/dart_sample.ts";
 import { getCorp } from "../lib/store/corps.ts";
 import type { LiveService } from "../lib/live/service.ts";
 import type { IpoCache } from "../lib/store/ipo.ts";
@@ -36,6 +39,31 @@ export interface AppDeps {
   jobs?: JobsContext;
   /** The admin token check and its budgets. Default: one guard per config (ADMIN_TOKEN). */
   adminGuard?: AdminGuard;
+  /**
+   * The app's one clock (lib/time/clock.ts), picked by the composition root: the sample's
+   * as-of day at a session time in sample mode, KST now live. Read it through
+   * {@link clockOf}, never `new Date()`, wherever a page or island shows "now" or "today".
+   */
+  clock?: Clock;
+}
+
+const SAMPLE_CLOCK = sampleClock(SAMPLE_AS_OF);
+const LIVE_CLOCK = liveClock();
+
+/** The app's clock: `deps.clock`, else the mode's default (sample as-of session, or now). */
+export function clockOf(deps: Pick<AppDeps, "clock" | "config">): Clock {
+  return deps.clock ?? (deps.config.sample ? SAMPLE_CLOCK : LIVE_CLOCK);
+}
+
+/** The layout props every page passes on: sample banner, bundle, the clock's now. */
+export function shellOf(deps: AppDeps): ShellProps {
+  const clock = clockOf(deps);
+  return {
+    sample: deps.config.sample,
+    bundle: deps.islandBundle,
+    now: clock.now(),
+    clock: clock.spec,
+  };
 }
 
 /** The app's admin guard (shared by every router of the app). */

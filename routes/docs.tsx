@@ -10,7 +10,7 @@
  */
 import { Hono } from "hono";
 import { Layout, renderDocument } from "../components/Layout.tsx";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, shellOf } from "./deps.ts";
 
 /** Where the page reads the OpenAPI document from. */
 export const OPENAPI_PATH = "/api/openapi.json";
@@ -41,8 +41,7 @@ export function docsRoutes(deps: AppDeps): Hono {
     const html = renderDocument(
       <Layout
         title="API 문서"
-        sample={deps.config.sample}
-        bundle={deps.islandBundle}
+        {...shellOf(deps)}
         description="kdesk JSON API 레퍼런스 (OpenAPI 3.1)"
         head={docs && <link rel="stylesheet" href={docs.css} />}
         scripts={docs && (

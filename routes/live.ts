@@ -22,7 +22,8 @@ import { getCorp } from "../lib/store/corps.ts";
 import { getLatestBook, getLatestTick, listLiveViews } from "../lib/store/ticks.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { SAMPLE_CORP_CODES } from "../sample/dart_sample.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, clockOf } from "./deps.ts";
+import type { ClockSpec } from "../lib/time/clock.ts";
 import { body, BODY_LIMITS } from "./body.ts";
 import { CLIENT_ERROR, INGEST_SECURITY, tagged } from "./get.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
@@ -133,13 +134,17 @@ function document(app: OpenAPIHono): void {
     summary: "Codes the bridge should register",
     responses: {
       200: {
-        description: "Recently viewed codes plus featured codes",
+        description: "Recently viewed codes plus featured codes, with their last KRX closes",
         content: {
           "application/json": {
             schema: z.object({
               codes: z.array(z.string()),
               viewed: z.array(z.string()),
               featured: z.array(z.string()),
+              closes: z.record(z.string(), z.number()).meta({
+                description:
+                  "The last stored KRX close of each code that has one (the simulator's base price)",
+              }),
               generated_at: z.string(),
             }),
           },
@@ -234,7 +239,20 @@ export function liveRoutes(deps: AppDeps): OpenAPIHono {
     featured ??= featuredCodes(deps.kv);
     const [viewed, feat] = await Promise.all([listLiveViews(deps.kv), featured]);
     const codes = [...new Set([...viewed, ...feat])];
-    return c.json({ codes, viewed, featured: feat, generated_at: new Date().toISOString() });
+    // Each code's last stored KRX close: the simulator bridge starts its prices there.
+    const market = marketCacheFor(deps.kv);
+    const closes: Record<string, number> = {};
+    for (const code of codes) {
+      const close = (await market.summary(code))?.close;
+      if (typeof close === "number" && close > 0) closes[code] = close;
+    }
+    return c.json({
+      codes,
+      viewed,
+      featured: feat,
+      closes,
+      generated_at: new Date().toISOString(),
+    });
   });
 
   app.get("/api/v1/price/:code", async (c) => {
@@ -288,7 +306,9 @@ export interface CompanyLiveProps {
   book: import("../lib/live/types.ts").StoredBook | null;
   /** True when prices come from the simulator. */
   simulated: boolean;
+  /** The app clock's now (epoch ms) and the clock itself, for the session badge. */
   now: number;
+  clock: ClockSpec;
 }
 
 /** Reads the stored tick and book of a stock code for server rendering. */
@@ -297,6 +317,7 @@ export async function companyLiveProps(
   code: string | null | undefined,
 ): Promise<CompanyLiveProps | undefined> {
   if (!code || !LIVE_CODE_RE.test(code)) return undefined;
+  const clock = clockOf(deps);
   const [tick, book] = await Promise.all([
     getLatestTick(deps.kv, code),
     getLatestBook(deps.kv, code),
@@ -306,6 +327,7 @@ export async function companyLiveProps(
     tick,
     book,
     simulated: tick?.simulated ?? deps.live?.mode === "simulator",
-    now: Date.now(),
+    now: clock.now().getTime(),
+    clock: clock.spec,
   };
 }

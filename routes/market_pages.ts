@@ -6,6 +6,7 @@
  */
 import type { IndexCardData } from "../components/IndexCards.tsx";
 import type { IndexRow, MarketDay, MarketPageProps, MoverRow } from "../components/MarketPage.tsx";
+import { formatDate } from "../lib/format.ts";
 import { type DailyBar, KRX_MARKETS } from "../lib/market/model.ts";
 import { getDay, getFlows } from "../lib/store/market.ts";
 import { type IndexLatest, marketCacheFor } from "../lib/store/market_cache.ts";
@@ -89,8 +90,8 @@ export async function marketPageData(
   if (!markets.length) {
     const closed = await closedDay(deps.kv, date);
     notice = closed
-      ? `${date}은(는) 거래일이 아닙니다 (${closedText(closed, "ko")}).`
-      : `${date}의 시세가 수집되지 않았습니다.`;
+      ? `${formatDate(date)}은(는) 거래일이 아닙니다 (${closedText(closed, "ko")}).`
+      : `${formatDate(date)}의 시세가 수집되지 않았습니다.`;
   }
   const indices: IndexRow[] = all.map((i) => ({
     index_code: i.index_code,

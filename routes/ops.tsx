@@ -17,7 +17,7 @@ import { listIssues } from "../lib/store/quality.ts";
 import { listRuns, type RunStatus } from "../lib/store/runs.ts";
 import { requireAdmin } from "./dart_api.ts";
 import { body, BODY_LIMITS } from "./body.ts";
-import { adminGuardOf, type AppDeps } from "./deps.ts";
+import { adminGuardOf, type AppDeps, shellOf } from "./deps.ts";
 import { problem, zodProblem } from "./problem.ts";
 
 const RUN_STATUSES = new Set(["RUNNING", "SUCCEEDED", "PARTIAL", "FAILED"]);
@@ -93,8 +93,7 @@ export function opsRoutes(deps: AppDeps): Hono {
     ];
     const html = renderDocument(
       <OpsPage
-        sample={deps.config.sample}
-        bundle={deps.islandBundle}
+        {...shellOf(deps)}
         schedules={scheduleRows(deps)}
         sources={sources}
         runs={runs}

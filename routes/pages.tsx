@@ -10,7 +10,7 @@ import type { VNode } from "preact";
 import { CompanyPage } from "../components/CompanyPage.tsx";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import { HomePage } from "../components/HomePage.tsx";
-import { renderDocument, type ShellProps } from "../components/Layout.tsx";
+import { renderDocument } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
 import { SearchPage } from "../components/SearchPage.tsx";
 import { latestDisclosures } from "../lib/store/companies.ts";
@@ -19,7 +19,7 @@ import { listSnapshotCorps } from "../lib/store/snapshots.ts";
 import { marketSection } from "../lib/etl/company_market.ts";
 import { isDate } from "../lib/market/range.ts";
 import { MarketPage } from "../components/MarketPage.tsx";
-import { type AppDeps, ensureSnapshot } from "./deps.ts";
+import { type AppDeps, ensureSnapshot, shellOf } from "./deps.ts";
 import { companyLiveProps } from "./live.ts";
 import { homeIndices, marketPageData } from "./market_pages.ts";
 
@@ -32,9 +32,7 @@ export const SEARCH_LIMIT = 50;
 const MAX_QUERY = 100;
 const CORP_CODE_RE = /^\d{8}$/;
 
-function shell(deps: AppDeps): ShellProps {
-  return { sample: deps.config.sample, bundle: deps.islandBundle };
-}
+const shell = shellOf;
 
 function html(page: VNode, status = 200): Response {
   return new Response(renderDocument(page), {
@@ -74,21 +72,20 @@ export function pageRoutes(deps: AppDeps): Hono {
   });
 
   app.get("/market", async (c) => {
-    const asked = c.req.query("date");
-    if (asked !== undefined && asked !== "" && !isDate(asked)) {
-      return html(
-        <ErrorPage {...shell(deps)} status={400} title="잘못된 날짜">
-          <p>
-            date는 YYYY-MM-DD 형식의 날짜입니다. 받은 값: <code>{asked.slice(0, 40)}</code>
-          </p>
-          <p>
-            <a href="/market">최근 거래일 보기</a>
-          </p>
-        </ErrorPage>,
-        400,
-      );
-    }
-    return html(<MarketPage {...shell(deps)} {...await marketPageData(deps, asked || null)} />);
+    // A form: blank is the latest trading day; a date that is not one shows the latest day
+    // with a note next to the field.
+    const asked = (c.req.query("date") ?? "").trim();
+    const ok = asked === "" || isDate(asked);
+    const data = await marketPageData(deps, ok && asked ? asked : null);
+    return html(
+      <MarketPage
+        {...shell(deps)}
+        {...data}
+        dateError={ok ? undefined : "날짜를 2026-11-19처럼 연-월-일로 입력해 주세요."}
+        askedDate={ok ? undefined : asked.slice(0, 40)}
+      />,
+      ok ? 200 : 400,
+    );
   });
 
   app.get("/company", async (c) => {

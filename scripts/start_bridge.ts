@@ -1,12 +1,15 @@
 /**
  * Starts the Node bridge (bridge/) as a child process of kdesk: in simulator mode when no
  * Kiwoom keys are set, so a fresh `deno task start` shows moving (simulated, labelled)
- * prices. The child gets kdesk's loopback URL and the ingest token through its
- * environment (never on the command line), and exits when kdesk closes its stdin.
+ * prices. The child gets kdesk's loopback URL, the ingest token and the app's clock through
+ * its environment (never on the command line), and exits when kdesk closes its stdin. It
+ * reads the codes to simulate, with their last KRX closes (its base prices), from kdesk's
+ * `GET /api/v1/live/codes`.
  *
  * @module
  */
 import { log } from "../lib/log.ts";
+import { type ClockSpec, clockSpecText } from "../lib/time/clock.ts";
 
 const BRIDGE_DIR = new URL("../bridge/", import.meta.url);
 
@@ -48,7 +51,10 @@ async function installBridge(): Promise<boolean> {
 export async function startSimulatorBridge(opts: {
   port: number;
   token: string;
-  ignoreSessions: boolean;
+  /** Trade at any time, whatever the clock says (default false: sessions on `clock`). */
+  ignoreSessions?: boolean;
+  /** The app's clock (default live): the simulator's tick times and sessions follow it. */
+  clock?: ClockSpec;
   ticksPerSec?: number;
 }): Promise<BridgeChild | null> {
   // `node --import tsx` runs the TypeScript in one process (the tsx CLI would relaunch
@@ -73,6 +79,7 @@ export async function startSimulatorBridge(opts: {
       KDESK_URL: `http://127.0.0.1:${opts.port}`,
       INGEST_TOKEN: opts.token,
       BRIDGE_TICKS_PER_SEC: String(opts.ticksPerSec ?? 4),
+      BRIDGE_CLOCK: clockSpecText(opts.clock ?? { mode: "live" }),
       BRIDGE_EXIT_ON_STDIN_CLOSE: "1",
       LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
     },
@@ -80,7 +87,11 @@ export async function startSimulatorBridge(opts: {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  log.info("simulator bridge started", { pid: child.pid, ignore_sessions: opts.ignoreSessions });
+  log.info("simulator bridge started", {
+    pid: child.pid,
+    ignore_sessions: !!opts.ignoreSessions,
+    clock: clockSpecText(opts.clock ?? { mode: "live" }),
+  });
   let stopped = false;
   return {
     pid: child.pid,

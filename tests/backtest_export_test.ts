@@ -1137,7 +1137,7 @@ Deno.test("[backtest] /exports page: form with index checkboxes, POST form → 3
     });
     assert.equal(bad.status, 400);
     const badHtml = await bad.text();
-    assert.match(badHtml, /date_to: must not be before date_from/);
+    assert.match(badHtml, /id="err-date_to">종료일이 시작일보다 빠릅니다\./);
     assert.match(badHtml, new RegExp(`name="date_from" value="${TO}"`), "keeps the input");
   } finally {
     await t.close();

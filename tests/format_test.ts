@@ -36,9 +36,9 @@ Deno.test("[format] toKstDate", async (t) => {
 
 Deno.test("[format] formatKstDateTime", async (t) => {
   await t.step("Should format to the minute with a KST suffix", () => {
-    assert.equal(formatKstDateTime("2026-11-23T05:05:59Z"), "2026-11-23 14:05 KST");
-    assert.equal(formatKstDateTime("2026-11-23T15:00:00.000Z"), "2026-11-24 00:00 KST");
-    assert.equal(formatKstDateTime(new Date("2026-11-23T14:05:00+09:00")), "2026-11-23 14:05 KST");
+    assert.equal(formatKstDateTime("2026-11-23T05:05:59Z"), "2026.11.23 14:05 KST");
+    assert.equal(formatKstDateTime("2026-11-23T15:00:00.000Z"), "2026.11.24 00:00 KST");
+    assert.equal(formatKstDateTime(new Date("2026-11-23T14:05:00+09:00")), "2026.11.23 14:05 KST");
   });
   await t.step("Should return the empty marker for invalid input", () => {
     assert.equal(formatKstDateTime("2026-13-45"), EMPTY);

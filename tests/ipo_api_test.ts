@@ -288,13 +288,20 @@ Deno.test("[ipo pages] board, table, deal and calendar render from the snapshots
     // after listing: the stored last close (the sample market), never a made-up number
     const price = (await (await t.app.request("/api/v1/market/instruments/0091A0")).json()).price;
     assert.ok(
-      deal.includes(`id="after-close">${price.close.toLocaleString("en-US")}원 (${price.date})<`),
+      deal.includes(
+        `id="after-close">${price.close.toLocaleString("en-US")}원 (${
+          price.date.replaceAll("-", ".")
+        })<`,
+      ),
       "the stored last close and its date",
     );
     assert.match(deal, /href="\/api\/v1\/export\/company\/01843756\.xlsx"/);
 
     const cal = await (await t.app.request("/ipo/calendar?month=2026-11")).text();
-    assert.match(cal, /data-date="2026-11-19"[^>]*>.*?청약 비츠/s);
+    assert.match(
+      cal,
+      /data-date="2026-11-19"[^>]*>.*?청약<\/span> <span class="ipo-ev-name">비츠/s,
+    );
     assert.equal((await t.app.request("/ipo/calendar?month=2026-13")).status, 400);
     assert.equal((await t.app.request("/ipo/K00000000000000")).status, 404);
     assert.equal((await t.app.request("/ipo?from=bad")).status, 400);

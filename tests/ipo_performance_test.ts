@@ -123,9 +123,10 @@ Deno.test("[ipo performance] the deal page shows the API's numbers", async () =>
       textOf(html, "after-first"),
       `${won(a.first_day_close)} (${signed(a.first_day_return_pct)})`,
     );
-    assert.equal(textOf(html, "after-close"), `${won(d.last_close)} (${d.last_close_date})`);
+    const shownDate = d.last_close_date.replaceAll("-", ".");
+    assert.equal(textOf(html, "after-close"), `${won(d.last_close)} (${shownDate})`);
     assert.equal(textOf(html, "after-vs"), signed(a.return_since_offer_pct));
-    assert.match(html, new RegExp(`id="after-basis"[^>]*>[^<]*KRX[^<]*${d.last_close_date}`));
+    assert.match(html, new RegExp(`id="after-basis"[^>]*>[^<]*KRX[^<]*${shownDate}`));
   } finally {
     await t.close();
   }
@@ -227,7 +228,7 @@ Deno.test("[ipo performance] a new trading day reaches the deal API and page (ma
       "the pipeline page body was remade for the new epoch",
     );
     const html = await (await t.app.request(`/ipo/${IPO_DEAL_ID}`)).text();
-    assert.equal(textOf(html, "after-close"), `${won(close)} (${next})`);
+    assert.equal(textOf(html, "after-close"), `${won(close)} (${next.replaceAll("-", ".")})`);
     assert.equal(textOf(html, "after-vs"), signed(pct(close, offer)));
     // the board shows the same return (1 decimal)
     const board = await (await t.app.request("/ipo?view=table")).text();

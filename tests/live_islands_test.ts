@@ -62,7 +62,7 @@ Deno.test("OrderBook renders asks above bids; SessionBadge and Watchlist render"
   const badge = renderToString(
     h(SessionBadge, { now: Date.parse("2026-11-24T01:00:00Z"), simulated: true }),
   );
-  assert.match(badge, /정규장 · 모의 시세/);
+  assert.match(badge, /모의 시세 · 장중/);
   const wl = renderToString(
     h(Watchlist, {
       rows: [{ code: "402760", name: "한빛반도체", tick }, {

@@ -37,6 +37,9 @@ const chart = (page: Page, range: string) =>
     timeout: 20_000,
   });
 
+/** A date as the pages show it (2026.11.20), escaped for a RegExp. */
+const dotted = (iso: string) => iso.replaceAll("-", "\\.");
+
 Deno.test({
   name: "[market e2e] company page price chart: draw, 1M and 5Y, no layout shift",
   sanitizeResources: false,
@@ -90,7 +93,9 @@ Deno.test({
       assert.match(
         await page.locator(".chart-summary").innerText(),
         new RegExp(
-          `^1년 \\(${rangeStart(LATEST, "1Y").slice(0, 8)}\\d\\d ~ ${LATEST}, ${pts1y}거래일\\)`,
+          `^1년 \\(${dotted(rangeStart(LATEST, "1Y").slice(0, 8))}\\d\\d ~ ${
+            dotted(LATEST)
+          }, ${pts1y}거래일\\)`,
         ),
       );
 
@@ -136,7 +141,7 @@ Deno.test({
       // the table fallback lists the latest sessions
       await page.locator(".chart-table summary").click();
       const first = await page.locator(".chart-table tbody tr th").first().innerText();
-      assert.equal(first, LATEST);
+      assert.equal(first, LATEST.replaceAll("-", "."));
       assert.equal(await page.locator(".chart-table tbody tr").count(), 10);
 
       // keyboard: the range buttons are focusable buttons

@@ -80,13 +80,13 @@ Deno.test("[market ui] price card: Korean colours, 억/조, 52-week range, chart
   assert.match(html, /id="price-shares">120,000,000주</);
   assert.match(
     html,
-    /id="price-high52"><span class="up">60,000원<\/span><span class="muted">\(2026-03-04\)/,
+    /id="price-high52"><span class="up">60,000원<\/span><span class="muted">\(2026\.03\.04\)/,
   );
   assert.match(
     html,
-    /id="price-low52"><span class="down">40,000원<\/span><span class="muted">\(2025-12-01\)/,
+    /id="price-low52"><span class="down">40,000원<\/span><span class="muted">\(2025\.12\.01\)/,
   );
-  assert.match(html, /기준일 <time id="price-date" datetime="2026-11-20">2026-11-20/);
+  assert.match(html, /기준일 <time id="price-date" datetime="2026-11-20">2026\.11\.20/);
   assert.match(html, /aria-label="52주 범위에서 현재가 위치 56%/);
   assert.doesNotMatch(html, /공모가/);
   assert.deepEqual(islandProps(html, "PriceChart"), {
@@ -141,7 +141,7 @@ Deno.test("[market ui] price card: IPO return since the offer price; no prices y
     }),
   );
   assert.match(html, new RegExp(`<a href="/ipo/${IPO_DEAL_ID}">21,000원</a>`));
-  assert.match(html, /\(상장 2026-08-11\)/);
+  assert.match(html, /\(상장 2026\.08\.11\)/);
   assert.match(html, /id="price-vs-offer" class="up">\+20\.00%</);
   assert.match(html, /27,300원 <span class="up">\(\+30\.00%\)<\/span>/);
 
@@ -162,7 +162,7 @@ Deno.test("[market ui] PriceChart summary sentence", () => {
   });
   assert.equal(
     s,
-    "1개월 (2026-10-21 ~ 2026-11-20, 3거래일): 종가 22,000원, 기간 등락률 +10.00%, 기간 최고 종가 26,000원, 최저 종가 20,000원",
+    "1개월 (2026.10.21 ~ 11.20, 3거래일): 종가 22,000원, 기간 등락률 +10.00%, 기간 최고 종가 26,000원, 최저 종가 20,000원",
   );
   const html = renderToString(h(PriceChart, { code: "402760", name: "한빛반도체", range: "5Y" }));
   assert.match(html, /data-range="5Y" aria-pressed="true"/);
@@ -206,7 +206,7 @@ Deno.test("[market ui] index cards: close, coloured change, server-side sparklin
   assert.equal(points.length, 60);
   assert.match(html, /aria-label="최근 60거래일 종가 추이: 2,500\.00에서 2,559\.00로 \+2\.36%"/);
   // the sparkline's period is visible (its colour follows it, not the day's change)
-  assert.match(html, /2026-11-20 종가 · 그래프 최근 60거래일/);
+  assert.match(html, /2026\.11\.20 종가 · 그래프 최근 60거래일/);
   assert.equal(renderToString(h(IndexCards, { items: [] })), "");
 });
 
@@ -297,7 +297,7 @@ Deno.test("[market ui] GET /, /market and /company render stored market data", a
     const market = await t.app.request("/market");
     assert.equal(market.status, 200);
     const mh = await market.text();
-    assert.match(mh, /id="market-date">2026-11-20</);
+    assert.match(mh, /id="market-date">2026\.11\.20</);
     assert.match(mh, /id="gainers-KOSDAQ"/);
     assert.match(mh, /id="active-KOSPI"/);
     assert.match(mh, /id="flow-KOSPI"/);
@@ -307,7 +307,7 @@ Deno.test("[market ui] GET /, /market and /company render stored market data", a
     const holiday = await (await t.app.request("/market?date=2026-10-09")).text();
     assert.match(
       holiday,
-      /id="market-notice">2026-10-09은\(는\) 거래일이 아닙니다 \(휴장일: 한글날\)/,
+      /id="market-notice">2026\.10\.09은\(는\) 거래일이 아닙니다 \(휴장일: 한글날\)/,
     );
     assert.equal((await t.app.request("/market?date=2026-02-30")).status, 400);
 
@@ -352,7 +352,11 @@ Deno.test("[market ui] IPO pages show the return since the offer price of listed
     assert.match(deal, /id="after-open">30,000원</);
     assert.match(deal, /id="after-first">27,300원 <span class="up">\(\+30\.00%\)<\/span>/);
     assert.ok(
-      deal.includes(`id="after-close">${last.close!.toLocaleString("en-US")}원 (${LATEST})<`),
+      deal.includes(
+        `id="after-close">${last.close!.toLocaleString("en-US")}원 (${
+          LATEST.replaceAll("-", ".")
+        })<`,
+      ),
     );
     const pct2 = formatPct(returnPct(last.close, IPO_OFFER), { digits: 2 });
     assert.ok(deal.includes(`>${pct2}</span></dd>`), `deal shows ${pct2}`);

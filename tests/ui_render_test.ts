@@ -219,7 +219,7 @@ Deno.test("[ui] company page", async (t) => {
         "대표자",
         "김한빛",
         "설립일",
-        "2001-05-04",
+        "2001.05.04",
       ]
     ) {
       assert.ok(html.includes(label), label);
@@ -289,7 +289,7 @@ Deno.test("[ui] company page", async (t) => {
   await t.step("Should link the JSON snapshot and show status", () => {
     assert.ok(html.includes('href="/api/v1/company/snapshot?corp_code=00900001"'));
     assert.ok(html.includes("스냅샷 생성"));
-    assert.ok(html.includes("2026-11-23 14:05 KST"));
+    assert.ok(html.includes("2026.11.23 14:05 KST"));
     assert.ok(html.includes("DART 정상"));
     assert.ok(!html.includes("샘플 데이터"), "no sample banner for live data");
     assert.ok(!html.includes("일부 데이터 누락"));
@@ -340,7 +340,7 @@ Deno.test("[ui] layout adds the bundle only when the page needs it", () => {
   );
   assert.ok(!plain.includes("<script"));
   assert.ok(plain.includes("샘플 데이터 · sample data"));
-  assert.ok(plain.includes("기준: 2026-11-23 14:05 KST"));
+  assert.ok(plain.includes("기준: 2026.11.23 14:05 KST"));
   for (const nav of ["홈", "기업 검색", "IPO", "운영"]) {
     assert.ok(plain.includes(`>${nav}</a>`), nav);
   }

@@ -15,6 +15,8 @@
  *   BRIDGE_CODES_REFRESH_MS code list refresh (default 30000)
  *   BRIDGE_SIMULATE=1, BRIDGE_IGNORE_SESSIONS=1 (or --simulate, --ignore-sessions)
  *   BRIDGE_TICKS_PER_SEC    simulator rate (default 4)
+ *   BRIDGE_CLOCK            the simulator's clock: live (default) or sample:YYYY-MM-DD (kdesk's
+ *                           sample clock: that day, in its regular session; lib/time/clock.ts)
  *   BRIDGE_FLUSH_MS         sink flush interval (default 20)
  */
 import { watchCodes } from "./codes.ts";
@@ -23,6 +25,7 @@ import { log, registerSecret } from "./log.ts";
 import { KvSink } from "./kv_sink.ts";
 import { HttpSink, type Sink } from "./sink.ts";
 import { Simulator } from "./simulator.ts";
+import { clockFromSpec, parseClockSpec } from "../../lib/time/clock.ts";
 
 // Signal handlers first: a SIGTERM that arrives while the bridge is still starting is held
 // and handled once shutdown can run, instead of killing the process without a revoke.
@@ -79,7 +82,16 @@ const sink: Sink = sinkKind === "kv"
 const onTicks = (t: Parameters<typeof sink.push>[0]) => sink.push(t, []);
 const onBooks = (b: Parameters<typeof sink.push>[1]) => sink.push([], b);
 
-let setCodes: (codes: string[]) => void;
+let clockSpec;
+try {
+  clockSpec = parseClockSpec(env.BRIDGE_CLOCK ?? "live");
+} catch (e) {
+  log.error("BRIDGE_CLOCK is not valid", { error: e as Error });
+  process.exit(2);
+}
+const clock = clockFromSpec(clockSpec);
+
+let setCodes: (codes: string[], closes?: Record<string, number>) => void;
 /** Stops the source; for Kiwoom this also revokes the access token (au10002). */
 let stopSource: () => void | Promise<void>;
 if (simulate) {
@@ -88,11 +100,16 @@ if (simulate) {
     ignoreSessions: flag("ignore-sessions", "BRIDGE_IGNORE_SESSIONS"),
     onTicks,
     onBooks,
+    now: () => clock.now().getTime(),
   });
   sim.start();
-  setCodes = (c) => sim.setCodes(c);
+  setCodes = (c, closes) => sim.setCodes(c, closes);
   stopSource = () => sim.stop();
-  log.info("bridge started", { mode: "simulator", kdesk: kdeskUrl });
+  log.info("bridge started", {
+    mode: "simulator",
+    kdesk: kdeskUrl,
+    clock: env.BRIDGE_CLOCK ?? "live",
+  });
 } else {
   const host = env.KIWOOM_ENV === "mock" ? MOCK_HOST : REAL_HOST;
   const client = new KiwoomClient({

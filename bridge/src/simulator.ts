@@ -1,12 +1,18 @@
 /**
  * Simulator: realistic (but simulated, and labelled so) ticks without Kiwoom keys.
  *
- * - Each code gets a base price (the "previous close") derived from its code, on the KRX
- *   grid; prices then random-walk in whole ticks (lib/market tick sizes, band edges
- *   respected), clamped to the ±30 % daily limits of that base.
+ * - Each code starts at its base price: the last KRX close kdesk has stored for it (kdesk
+ *   sends the closes with its code list, `GET /api/v1/live/codes`), so the simulated price
+ *   sits next to the close the company page shows. A code kdesk has no close for is not
+ *   traded. Only with a fixed code list and no closes (BRIDGE_CODES, bridge development)
+ *   does a code get a base derived from the code itself ({@link simulatedBase}).
+ * - Prices random-walk in whole ticks (lib/market/tick_size.ts, the same module kdesk uses:
+ *   band edges respected), mean-reverting, clamped to the ±30 % daily limits of the base.
  * - Trades carry a size, a side (buy at the ask, sell at the bid), cumulative volume,
  *   open/high/low, and change vs the base; a 10-level book follows the price.
- * - Only during KRX trading sessions (정규장, 시간외) unless `ignoreSessions` is set.
+ * - Only during KRX trading sessions (정규장, 시간외) on the simulator's clock (`now`: the
+ *   app's clock, lib/time/clock.ts — in sample mode the sample's as-of day in its regular
+ *   session, so it always trades), unless `ignoreSessions` is set.
  */
 import type { OrderBook, Tick } from "../../lib/live/types.ts";
 import { sessionAt, tradesIn } from "../../lib/market/sessions.ts";
@@ -58,6 +64,7 @@ export function simulatedBase(code: string): number {
 export class Simulator {
   #o: SimulatorOptions;
   #codes: string[] = [];
+  #bases: Map<string, number> | null = null;
   #state = new Map<string, CodeState>();
   #timer: NodeJS.Timeout | null = null;
   #rand: () => number;
@@ -71,14 +78,38 @@ export class Simulator {
     this.#now = o.now ?? Date.now;
   }
 
-  setCodes(codes: Iterable<string>): void {
-    this.#codes = [...new Set(codes)];
+  /**
+   * The codes to trade and their last closes (the base prices). With `closes`, codes without
+   * one are left out; a code whose close changed (a new trading day) starts again from it.
+   * Without `closes`, every code trades from {@link simulatedBase}.
+   */
+  setCodes(codes: Iterable<string>, closes?: Readonly<Record<string, number>>): void {
+    const list = [...new Set(codes)];
+    if (!closes) {
+      this.#bases = null;
+      this.#codes = list;
+      return;
+    }
+    this.#bases = new Map();
+    for (const code of list) {
+      const close = closes[code];
+      if (!Number.isFinite(close) || close <= 0) continue;
+      const base = floorToTick(close);
+      this.#bases.set(code, base);
+      if (this.#state.get(code)?.base !== base) this.#state.delete(code);
+    }
+    this.#codes = list.filter((c) => this.#bases!.has(c));
+  }
+
+  /** The base price of a code: its last close, or the derived one without closes. */
+  base(code: string): number {
+    return this.#bases?.get(code) ?? simulatedBase(code);
   }
 
   #st(code: string): CodeState {
     let s = this.#state.get(code);
     if (!s) {
-      const base = simulatedBase(code);
+      const base = this.base(code);
       s = {
         base,
         price: base,
@@ -167,9 +198,11 @@ export class Simulator {
   }
 
   start(intervalMs = 10): void {
-    this.#last = this.#now();
+    // The rate runs on a monotonic clock: the app clock (`now`) may jump (the sample clock
+    // folds back to the session's open).
+    this.#last = performance.now();
     this.#timer = setInterval(() => {
-      const now = this.#now();
+      const now = performance.now();
       const dt = now - this.#last;
       this.#last = now;
       if (!this.#codes.length || !this.active()) return;

@@ -12,16 +12,12 @@ import { kstTime, normalizeCode, parseReal } from "../src/fids.ts";
 import { configureLog } from "../src/log.ts";
 import { HttpSink } from "../src/sink.ts";
 import { simulatedBase, Simulator } from "../src/simulator.ts";
+import { fetchCodes } from "../src/codes.ts";
+import { sampleClock } from "../../lib/time/clock.ts";
 import { until } from "./fake_kiwoom.ts";
+import { rng, ticksBetween } from "./prices.ts";
 
 configureLog({ sink: () => {} });
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
 
 test("simulated prices stay on the KRX grid and inside ±30 % of the base", () => {
   const sim = new Simulator({
@@ -62,6 +58,67 @@ test("simulated prices stay on the KRX grid and inside ±30 % of the base", () =
   }
 });
 
+test("with closes, each code starts at its last close and moves by ticks within ±30 %", () => {
+  const closes = { "402760": 40_850, "0091A0": 2_000, "005930": 199_900, "000660": 512_000 };
+  for (let seed = 1; seed <= 20; seed++) {
+    const sim = new Simulator({
+      ticksPerSec: 1,
+      onTicks: () => {},
+      onBooks: () => {},
+      random: rng(seed),
+    });
+    sim.setCodes([...Object.keys(closes), "123456"], closes);
+    for (const [code, close] of Object.entries(closes)) {
+      assert.equal(sim.base(code), close);
+      const { upper, lower } = priceLimits(close);
+      const first = sim.step(code).tick;
+      // at most two grid steps away from the close
+      assert.ok(
+        ticksBetween(first.price, close) <= 2,
+        `${code} first ${first.price} vs close ${close}`,
+      );
+      assert.equal(first.change, first.price - close);
+      for (let i = 0; i < 2000; i++) {
+        const { tick } = sim.step(code);
+        assert.ok(onGrid(tick.price), `${tick.price} on grid`);
+        assert.ok(tick.price >= lower && tick.price <= upper, `${tick.price} in limits`);
+        assert.equal(tick.change, tick.price - close);
+      }
+    }
+  }
+});
+
+test("a new close (a new trading day) restarts the code from it", () => {
+  const sim = new Simulator({
+    ticksPerSec: 1,
+    onTicks: () => {},
+    onBooks: () => {},
+    random: rng(3),
+  });
+  sim.setCodes(["402760", "123456"], { "402760": 40_850 });
+  for (let i = 0; i < 50; i++) sim.step("402760");
+  sim.setCodes(["402760", "123456"], { "402760": 41_000 });
+  const t = sim.step("402760").tick;
+  assert.ok(Math.abs(t.price - 41_000) <= 100, `restarted at the new close: ${t.price}`);
+  assert.equal(t.cum_volume, t.volume, "a fresh day");
+});
+
+test("with closes, only the codes that have one tick", async () => {
+  const got: Tick[] = [];
+  const sim = new Simulator({
+    ticksPerSec: 2000,
+    ignoreSessions: true,
+    onTicks: (t) => got.push(...t),
+    onBooks: () => {},
+  });
+  sim.setCodes(["402760", "123456"], { "402760": 40_850 });
+  sim.start(5);
+  await new Promise((r) => setTimeout(r, 100));
+  sim.stop();
+  assert.ok(got.length > 20, `ticks: ${got.length}`);
+  assert.ok(got.every((x) => x.code === "402760"), "123456 has no close and never ticks");
+});
+
 test("the simulator trades only in sessions unless told to ignore them", () => {
   const sat = Date.parse("2026-11-21T03:00:00Z"); // Saturday 12:00 KST
   const tue = Date.parse("2026-11-24T02:00:00Z"); // Tuesday 11:00 KST
@@ -76,6 +133,36 @@ test("the simulator trades only in sessions unless told to ignore them", () => {
   assert.equal(mk(sat).active(), false);
   assert.equal(mk(tue).active(), true);
   assert.equal(mk(sat, true).active(), true);
+});
+
+test("on kdesk's sample clock the simulator trades at any wall-clock hour", () => {
+  const sat = Date.parse("2026-11-21T12:00:00Z"); // Saturday 21:00 KST
+  const clock = sampleClock("2026-11-20", () => sat);
+  const sim = new Simulator({
+    ticksPerSec: 1,
+    onTicks: () => {},
+    onBooks: () => {},
+    now: () => clock.now().getTime(),
+  });
+  assert.equal(sim.active(), true);
+  sim.setCodes(["402760"], { "402760": 40_850 });
+  const t = sim.step("402760").tick;
+  // stamped on the sample's day, in its session
+  assert.equal(new Date(t.time + 9 * 3600_000).toISOString().slice(0, 10), "2026-11-20");
+});
+
+test("fetchCodes reads the codes and their last closes from kdesk", async () => {
+  const fake = (() =>
+    Promise.resolve(
+      new Response(
+        JSON.stringify({
+          codes: ["402760", "0091A0", "bad"],
+          closes: { "402760": 40_850, "0091A0": -1, "xx": 5 },
+        }),
+      ),
+    )) as unknown as typeof fetch;
+  const r = await fetchCodes("http://kdesk.invalid", fake);
+  assert.deepEqual(r, { codes: ["402760", "0091A0"], closes: { "402760": 40_850 } });
 });
 
 test("the simulator emits at the configured rate", async () => {

@@ -5,17 +5,27 @@
  *
  * @module
  */
-import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
+import {
+  changeClass,
+  EMPTY,
+  formatDate,
+  formatDateRange,
+  formatKrw,
+  formatNumber,
+  formatPct,
+} from "../../lib/format.ts";
+import { listingBadge, subscriptionBadge } from "../../lib/ipo/dday.ts";
 import { MARKETS, type PipelineRow, STAGES } from "../../lib/ipo/model.ts";
 import { Layout, type ShellProps } from "../Layout.tsx";
 import { EmptyRow, SortableTable } from "../table.tsx";
 import {
-  DDay,
+  DdayTag,
   FLAG_HELP,
   FLAG_LABEL,
   IpoStatusLine,
   IpoStyles,
   ratioText,
+  RowDday,
   StageBadge,
   wonText,
 } from "./common.tsx";
@@ -36,8 +46,17 @@ export interface BoardQuery {
   view?: "board" | "table";
 }
 
+/** The filter fields of the board's form. */
+export const BOARD_FIELDS = ["stage", "market", "from", "to", "underwriter", "q"] as const;
+export type BoardField = typeof BOARD_FIELDS[number];
+
 export interface IpoBoardProps extends ShellProps {
   query: BoardQuery;
+  /**
+   * Korean messages of filter fields that were not understood, shown next to them; those
+   * fields are left out of the filter, the others apply.
+   */
+  errors?: Partial<Record<BoardField, string>>;
   /** Rows matching the filters (all of them, for the board and the counts). */
   rows: PipelineRow[];
   /** The table page: rows and the next page's cursor. */
@@ -66,7 +85,7 @@ function VsOffer({ v }: { v: DealPerformance | undefined }) {
   return (
     <span
       class={changeClass(pct)}
-      title={`${v.last_close_date} 종가 ${formatNumber(v.last_close)}원`}
+      title={`${formatDate(v.last_close_date)} 종가 ${formatNumber(v.last_close)}원`}
     >
       {formatPct(pct, { digits: 1 })}
     </span>
@@ -89,11 +108,14 @@ function Card({ r, today, vs }: { r: PipelineRow; today: string; vs?: DealPerfor
       <span class="muted">{r.market ?? EMPTY}</span>
       {r.uw[0] && <span class="muted">· {r.uw[0]}</span>}
       <br />
-      {r.sub && <span>청약 {r.sub.from.slice(5)}~{r.sub.to.slice(5)}</span>}
-      {r.list && <span>{r.sub ? " · " : ""}상장 {r.list.slice(5)}</span>}
+      {r.sub && (
+        <span class="ipo-when">청약 {formatDateRange(r.sub.from, r.sub.to, { year: false })}</span>
+      )}
+      {r.list && (
+        <span class="ipo-when">{r.sub ? " · " : ""}상장 {formatDate(r.list, { year: false })}</span>
+      )}
       <br />
-      <DDay date={r.sub?.from ?? null} today={today} label="청약" />
-      <DDay date={r.list} today={today} label="상장" />
+      <RowDday r={r} today={today} />
       {vs && (
         <span class="ipo-vs">
           공모가 대비 <VsOffer v={vs} />
@@ -111,9 +133,35 @@ const qs = (q: Record<string, string | undefined>) => {
   return s ? `?${s}` : "";
 };
 
+/** The aria attributes of a field with an error. */
+function invalid(name: BoardField, errors: IpoBoardProps["errors"]) {
+  return errors?.[name]
+    ? { "aria-invalid": "true" as const, "aria-describedby": `err-${name}` }
+    : {};
+}
+
+/** A labelled filter field with its inline error. */
+function Field(
+  { name, label, errors, children }: {
+    name: BoardField;
+    label: string;
+    errors: IpoBoardProps["errors"];
+    children: preact.ComponentChildren;
+  },
+) {
+  const msg = errors?.[name];
+  return (
+    <label class={msg ? "has-error" : undefined}>
+      {label}
+      {children}
+      {msg && <span class="field-error" id={`err-${name}`}>{msg}</span>}
+    </label>
+  );
+}
+
 /** The board page. */
 export function IpoBoard(props: IpoBoardProps) {
-  const { query, rows, today } = props;
+  const { query, rows, today, errors } = props;
   const view = query.view === "table" ? "table" : "board";
   const per = props.perColumn ?? BOARD_PER_COLUMN;
   const exportHref = `/api/v1/export/ipo.xlsx${props.filterQs ? `?${props.filterQs}` : ""}`;
@@ -142,38 +190,44 @@ export function IpoBoard(props: IpoBoardProps) {
         </div>
       )}
 
+      {errors && Object.keys(errors).length > 0 && (
+        <div class="notice warn" role="alert" id="filter-errors">
+          <strong>필터를 확인해 주세요.</strong>
+          {" 알 수 없는 조건은 빼고 나머지 조건으로 보여 줍니다."}
+        </div>
+      )}
       <form class="ipo-filters" method="get" action="/ipo" aria-label="필터">
-        <label>
-          단계
-          <select name="stage">
+        <Field name="stage" label="단계" errors={errors}>
+          <select name="stage" {...invalid("stage", errors)}>
             <option value="">전체</option>
             {STAGES.map((s) => <option key={s} value={s} selected={query.stage === s}>{s}</option>)}
           </select>
-        </label>
-        <label>
-          시장
-          <select name="market">
+        </Field>
+        <Field name="market" label="시장" errors={errors}>
+          <select name="market" {...invalid("market", errors)}>
             <option value="">전체</option>
             {MARKETS.map((m) => <option key={m} value={m} selected={query.market === m}>{m}
             </option>)}
           </select>
-        </label>
-        <label>
-          시작일
-          <input type="date" name="from" value={query.from ?? ""} />
-        </label>
-        <label>
-          종료일
-          <input type="date" name="to" value={query.to ?? ""} />
-        </label>
-        <label>
-          주관사
-          <input type="text" name="underwriter" value={query.underwriter ?? ""} size={10} />
-        </label>
-        <label>
-          회사
-          <input type="search" name="q" value={query.q ?? ""} size={12} />
-        </label>
+        </Field>
+        <Field name="from" label="시작일" errors={errors}>
+          <input type="date" name="from" value={query.from ?? ""} {...invalid("from", errors)} />
+        </Field>
+        <Field name="to" label="종료일" errors={errors}>
+          <input type="date" name="to" value={query.to ?? ""} {...invalid("to", errors)} />
+        </Field>
+        <Field name="underwriter" label="주관사" errors={errors}>
+          <input
+            type="text"
+            name="underwriter"
+            value={query.underwriter ?? ""}
+            size={10}
+            {...invalid("underwriter", errors)}
+          />
+        </Field>
+        <Field name="q" label="회사" errors={errors}>
+          <input type="search" name="q" value={query.q ?? ""} size={12} {...invalid("q", errors)} />
+        </Field>
         <input type="hidden" name="view" value={view} />
         <button type="submit" class="ipo-button primary">적용</button>
         <a class="ipo-button" href="/ipo">초기화</a>
@@ -206,7 +260,8 @@ export function IpoBoard(props: IpoBoardProps) {
 
       <section class="section" id="ipo-week">
         <h2>
-          이번 주 청약·상장 <span class="muted">({props.week.from} ~ {props.week.to})</span>
+          이번 주 청약·상장{" "}
+          <span class="muted">({formatDateRange(props.week.from, props.week.to)})</span>
         </h2>
         <div class="ipo-week">
           <div>
@@ -215,8 +270,9 @@ export function IpoBoard(props: IpoBoardProps) {
               <ul>
                 {props.week.subs.map((r) => (
                   <li>
-                    <a href={`/ipo/${r.id}`}>{r.name}</a> {r.sub!.from} ~ {r.sub!.to}{" "}
-                    <DDay date={r.sub!.from} today={today} label="청약" />
+                    <a href={`/ipo/${r.id}`}>{r.name}</a>{" "}
+                    <span class="ipo-when">{formatDateRange(r.sub!.from, r.sub!.to)}</span>{" "}
+                    <DdayTag badge={subscriptionBadge(r.sub, today)} />
                   </li>
                 ))}
               </ul>
@@ -228,8 +284,9 @@ export function IpoBoard(props: IpoBoardProps) {
               <ul>
                 {props.week.listings.map((r) => (
                   <li>
-                    <a href={`/ipo/${r.id}`}>{r.name}</a> {r.list}{" "}
-                    <DDay date={r.list} today={today} label="상장" />
+                    <a href={`/ipo/${r.id}`}>{r.name}</a>{" "}
+                    <span class="ipo-when">{formatDate(r.list)}</span>{" "}
+                    <DdayTag badge={listingBadge(r.list, today)} />
                   </li>
                 ))}
               </ul>
@@ -309,12 +366,12 @@ export function IpoBoard(props: IpoBoardProps) {
                       {formatPct(r.lockup, { signed: false, digits: 2 })}
                     </td>
                     <td data-sort={r.sub?.from ?? ""}>
-                      {r.sub ? `${r.sub.from} ~ ${r.sub.to.slice(5)}` : EMPTY}
-                      <DDay date={r.sub?.from ?? null} today={today} label="청약" />
+                      {r.sub ? formatDateRange(r.sub.from, r.sub.to) : EMPTY}
+                      <DdayTag badge={subscriptionBadge(r.sub, today)} />
                     </td>
                     <td data-sort={r.list ?? ""}>
-                      {r.list ?? EMPTY}
-                      <DDay date={r.list} today={today} label="상장" />
+                      {formatDate(r.list)}
+                      <DdayTag badge={listingBadge(r.list, today)} />
                     </td>
                     <td
                       class="num col-vs"

@@ -7,11 +7,20 @@
  *
  * @module
  */
-import { changeClass, EMPTY, formatKrw, formatNumber, formatPct } from "../../lib/format.ts";
+import {
+  changeClass,
+  EMPTY,
+  formatDate,
+  formatDateRange,
+  formatKrw,
+  formatNumber,
+  formatPct,
+} from "../../lib/format.ts";
+import { dealBadge } from "../../lib/ipo/dday.ts";
 import { type DealSnapshot, FORWARD_STAGES, type StageEvent } from "../../lib/ipo/model.ts";
 import { Layout, type ShellProps } from "../Layout.tsx";
 import {
-  DDay,
+  DdayTag,
   FLAG_HELP,
   FLAG_LABEL,
   IpoStatusLine,
@@ -46,7 +55,7 @@ function Timeline({ history, end }: { history: StageEvent[]; end: boolean }) {
           <li class={h?.status ?? "pending"} data-stage={s} data-status={h?.status ?? "pending"}>
             <strong>{s}</strong>
             <span class="when">
-              {h ? `${h.date}${h.status === "scheduled" ? " (예정)" : ""}` : EMPTY}
+              {h ? `${formatDate(h.date)}${h.status === "scheduled" ? " (예정)" : ""}` : EMPTY}
               {h && <span class="muted">· {h.source.toUpperCase()}</span>}
             </span>
           </li>
@@ -55,7 +64,7 @@ function Timeline({ history, end }: { history: StageEvent[]; end: boolean }) {
       {ends.map((h) => (
         <li class="end" data-stage={h.stage} data-status={h.status}>
           <strong>{h.stage}</strong>
-          <span class="when">{h.date}</span>
+          <span class="when">{formatDate(h.date)}</span>
         </li>
       ))}
     </ol>
@@ -102,8 +111,17 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
           </h1>
           <p class="sub">
             파이프라인 ID <code>{it.pipeline_id}</code>
-            <DDay date={f.subscription?.from ?? null} today={today} label="청약" />
-            <DDay date={f.listing_date} today={today} label="상장" />
+            <DdayTag
+              badge={dealBadge(
+                {
+                  stage: it.stage,
+                  book: f.bookbuilding,
+                  sub: f.subscription,
+                  list: f.listing_date,
+                },
+                today,
+              )}
+            />
           </p>
         </div>
       </div>
@@ -167,7 +185,7 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
           <dl class="kv" id="ipo-demand">
             <Row
               k="수요예측일"
-              v={f.bookbuilding ? `${f.bookbuilding.from} ~ ${f.bookbuilding.to}` : EMPTY}
+              v={f.bookbuilding ? formatDateRange(f.bookbuilding.from, f.bookbuilding.to) : EMPTY}
             />
             <Row k="수요예측 경쟁률" id="fig-demand" v={ratioText(f.demand_competition)} />
             <Row
@@ -177,11 +195,11 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
             />
             <Row
               k="청약일"
-              v={f.subscription ? `${f.subscription.from} ~ ${f.subscription.to}` : EMPTY}
+              v={f.subscription ? formatDateRange(f.subscription.from, f.subscription.to) : EMPTY}
             />
             <Row k="청약경쟁률" id="fig-sub" v={ratioText(f.subscription_competition)} />
-            <Row k="납입일" v={f.payment_date ?? EMPTY} />
-            <Row k="상장일" v={f.listing_date ?? EMPTY} />
+            <Row k="환불·납입일" v={formatDate(f.payment_date)} />
+            <Row k="상장일" v={formatDate(f.listing_date)} />
           </dl>
         </section>
       </div>
@@ -213,7 +231,9 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
               id="after-close"
               v={close === null
                 ? EMPTY
-                : `${wonText(close)}${snap.last_close_date ? ` (${snap.last_close_date})` : ""}`}
+                : `${wonText(close)}${
+                  snap.last_close_date ? ` (${formatDate(snap.last_close_date)})` : ""
+                }`}
             />
             <Row
               k="공모가 대비"
@@ -227,7 +247,7 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
             ? <p class="muted">시세 데이터(KRX)가 아직 없어 종가를 표시하지 않습니다.</p>
             : (
               <p class="muted" id="after-basis">
-                KRX 일별 시세 기준 ({snap.last_close_date}{" "}
+                KRX 일별 시세 기준 ({formatDate(snap.last_close_date)}{" "}
                 종가). 수정주가가 아닌 원시 종가라 상장 후 액면분할·무상증자가 있으면 수익률이
                 달라집니다.
               </p>
@@ -267,7 +287,7 @@ export function IpoDealPage({ snap, today, ...shell }: IpoDealPageProps) {
                             <span class="badge badge-amend">최신</span>
                           )}
                         </td>
-                        <td>{v.rcept_dt}</td>
+                        <td>{formatDate(v.rcept_dt)}</td>
                         <td>{v.report_nm}</td>
                         <td>
                           <a href={v.viewer_url} target="_blank" rel="noopener">{v.rcept_no}</a>

@@ -5,8 +5,9 @@
  * @module
  */
 import type { SourceStatus } from "../../lib/etl/schemas.ts";
-import { EMPTY, formatKstDateTime, formatNumber, toKstDate } from "../../lib/format.ts";
-import type { IpoFlag, Stage } from "../../lib/ipo/model.ts";
+import { EMPTY, formatDate, formatKstDateTime, formatNumber } from "../../lib/format.ts";
+import { type DdayBadge, dealBadge } from "../../lib/ipo/dday.ts";
+import type { IpoFlag, PipelineRow, Stage } from "../../lib/ipo/model.ts";
 
 /** Reconciliation flags in Korean. */
 export const FLAG_LABEL: Record<IpoFlag, string> = {
@@ -51,35 +52,24 @@ export function StageBadge({ stage }: { stage: Stage }) {
   return <span class={`ipo-stage ipo-stage-${stageClass(stage)}`}>{stage}</span>;
 }
 
-/** Whole days from `today` to `date` (both `YYYY-MM-DD`). */
-export function daysUntil(date: string, today: string): number {
-  return Math.round(
-    (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86400_000,
-  );
-}
-
-/** "D-3", "D-day", "D+2". */
-export function ddayText(date: string, today: string): string {
-  const n = daysUntil(date, today);
-  return n === 0 ? "D-day" : n > 0 ? `D-${n}` : `D+${-n}`;
-}
-
-/** A D-day badge for an upcoming or current date; nothing for dates long past. */
-export function DDay(
-  { date, today, label }: { date: string | null; today: string; label: string },
-) {
-  if (!date) return null;
-  const n = daysUntil(date, today);
-  if (n < -1 || n > 30) return null;
+/** A D-day badge (lib/ipo/dday.ts decides the text); nothing for null. */
+export function DdayTag({ badge }: { badge: DdayBadge | null }) {
+  if (!badge) return null;
   return (
-    <span class={`ipo-dday${n === 0 ? " today" : ""}`} title={`${label} ${date}`}>
-      {label} {ddayText(date, today)}
+    <span
+      class={`ipo-dday ipo-dday-${badge.tone}`}
+      data-event={badge.event}
+      title={`${badge.event} ${formatDate(badge.date)}`}
+    >
+      {badge.text}
     </span>
   );
 }
 
-/** Today's KST date. */
-export const kstToday = (now: Date) => toKstDate(now);
+/** The one badge of a board row (its next event). */
+export function RowDday({ r, today }: { r: PipelineRow; today: string }) {
+  return <DdayTag badge={dealBadge(r, today)} />;
+}
 
 /** `1,021.37:1` or —. */
 export const ratioText = (n: number | null) => n === null ? EMPTY : `${formatNumber(n, 2)}:1`;

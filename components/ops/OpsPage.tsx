@@ -92,66 +92,72 @@ export function OpsPage(p: OpsPageProps) {
 
       <section id="sources">
         <h2>소스 상태 · 할당량</h2>
-        <table class="data">
-          <thead>
-            <tr>
-              <th>소스</th>
-              <th>상태</th>
-              <th>회로</th>
-              <th>최근 성공</th>
-              <th>최근 오류</th>
-              <th>지연</th>
-              <th>오늘 할당량</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.sources.map((s) => (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
               <tr>
-                <td>{s.source}</td>
-                <td>
-                  {!s.configured ? "미연결" : s.ok ? "정상" : s.checked_at ? "오류" : "미점검"}
-                </td>
-                <td>{s.circuit}</td>
-                <td>{when(s.last_success_at)}</td>
-                <td>{s.last_error ? `${when(s.last_error_at)} ${s.last_error}` : "–"}</td>
-                <td>{s.latency_ms === null ? "–" : `${s.latency_ms} ms`}</td>
-                <td>{s.quota ? <Gauge used={s.quota.used_today} max={s.quota.per_day} /> : "–"}</td>
+                <th>소스</th>
+                <th>상태</th>
+                <th>회로</th>
+                <th>최근 성공</th>
+                <th>최근 오류</th>
+                <th>지연</th>
+                <th>오늘 할당량</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.sources.map((s) => (
+                <tr>
+                  <td>{s.source}</td>
+                  <td>
+                    {!s.configured ? "미연결" : s.ok ? "정상" : s.checked_at ? "오류" : "미점검"}
+                  </td>
+                  <td>{s.circuit}</td>
+                  <td>{when(s.last_success_at)}</td>
+                  <td>{s.last_error ? `${when(s.last_error_at)} ${s.last_error}` : "–"}</td>
+                  <td>{s.latency_ms === null ? "–" : `${s.latency_ms} ms`}</td>
+                  <td>
+                    {s.quota ? <Gauge used={s.quota.used_today} max={s.quota.per_day} /> : "–"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section id="schedules">
         <h2>스케줄</h2>
-        <table class="data">
-          <thead>
-            <tr>
-              <th>이름</th>
-              <th>작업</th>
-              <th>cron (UTC)</th>
-              <th>KST</th>
-              <th>다음 실행 (KST)</th>
-              <th>등록</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.schedules.map((s) => (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
               <tr>
-                <td>
-                  <code>{s.name}</code>
-                </td>
-                <td>{s.handler}</td>
-                <td>
-                  <code>{s.cron}</code>
-                </td>
-                <td>{s.kst}</td>
-                <td>{formatKstDateTime(s.next)}</td>
-                <td>{s.active ? "예" : "아니오 (커넥터 없음/샘플)"}</td>
+                <th>이름</th>
+                <th>작업</th>
+                <th>cron (UTC)</th>
+                <th>KST</th>
+                <th>다음 실행 (KST)</th>
+                <th>등록</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.schedules.map((s) => (
+                <tr>
+                  <td>
+                    <code>{s.name}</code>
+                  </td>
+                  <td>{s.handler}</td>
+                  <td>
+                    <code>{s.cron}</code>
+                  </td>
+                  <td>{s.kst}</td>
+                  <td>{formatKstDateTime(s.next)}</td>
+                  <td>{s.active ? "예" : "아니오 (커넥터 없음/샘플)"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section id="runs">
@@ -177,127 +183,133 @@ export function OpsPage(p: OpsPageProps) {
           </label>{" "}
           <button type="submit">필터</button>
         </form>
-        <table class="data">
-          <thead>
-            <tr>
-              <th>시작 (KST)</th>
-              <th>작업</th>
-              <th>트리거</th>
-              <th>상태</th>
-              <th>수집/신규/변경/실패</th>
-              <th>API 호출</th>
-              <th>큐 등록</th>
-              <th>이슈 E/W</th>
-              <th>소요</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.runs.length === 0 && (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
               <tr>
-                <td colSpan={9}>실행 기록이 없습니다.</td>
+                <th>시작 (KST)</th>
+                <th>작업</th>
+                <th>트리거</th>
+                <th>상태</th>
+                <th>수집/신규/변경/실패</th>
+                <th>API 호출</th>
+                <th>큐 등록</th>
+                <th>이슈 E/W</th>
+                <th>소요</th>
               </tr>
-            )}
-            {p.runs.map((r) => (
-              <tr data-run={r.id}>
-                <td>{when(r.started_at)}</td>
-                <td>{r.job}</td>
-                <td title={r.trigger}>{TRIGGER_LABEL[r.trigger] ?? r.trigger}</td>
-                <td class={`run-${r.status.toLowerCase()}`} title={r.error ?? undefined}>
-                  {STATUS_LABEL[r.status]}
-                  {r.progress && <RunProgressCell p={r.progress} />}
-                </td>
-                <td>
-                  {r.counts.fetched}/{r.counts.new}/{r.counts.changed}/{r.counts.failed}
-                </td>
-                <td>{r.api_calls}</td>
-                <td>{r.enqueued}</td>
-                <td>
-                  {r.issues.ERROR}/{r.issues.WARN}
-                </td>
-                <td>
-                  {r.finished_at
-                    ? `${
-                      ((Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).toFixed(1)
-                    } s`
-                    : "–"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.runs.length === 0 && (
+                <tr>
+                  <td colSpan={9}>실행 기록이 없습니다.</td>
+                </tr>
+              )}
+              {p.runs.map((r) => (
+                <tr data-run={r.id}>
+                  <td>{when(r.started_at)}</td>
+                  <td>{r.job}</td>
+                  <td title={r.trigger}>{TRIGGER_LABEL[r.trigger] ?? r.trigger}</td>
+                  <td class={`run-${r.status.toLowerCase()}`} title={r.error ?? undefined}>
+                    {STATUS_LABEL[r.status]}
+                    {r.progress && <RunProgressCell p={r.progress} />}
+                  </td>
+                  <td>
+                    {r.counts.fetched}/{r.counts.new}/{r.counts.changed}/{r.counts.failed}
+                  </td>
+                  <td>{r.api_calls}</td>
+                  <td>{r.enqueued}</td>
+                  <td>
+                    {r.issues.ERROR}/{r.issues.WARN}
+                  </td>
+                  <td>
+                    {r.finished_at
+                      ? `${
+                        ((Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).toFixed(1)
+                      } s`
+                      : "–"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section id="issues">
         <h2>데이터 품질 이슈</h2>
-        <table class="data">
-          <thead>
-            <tr>
-              <th>시각 (KST)</th>
-              <th>등급</th>
-              <th>코드</th>
-              <th>소스</th>
-              <th>대상</th>
-              <th>내용</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.issues.length === 0 && (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
               <tr>
-                <td colSpan={6}>이슈가 없습니다.</td>
+                <th>시각 (KST)</th>
+                <th>등급</th>
+                <th>코드</th>
+                <th>소스</th>
+                <th>대상</th>
+                <th>내용</th>
               </tr>
-            )}
-            {p.issues.map((i) => (
-              <tr>
-                <td>{when(i.created_at)}</td>
-                <td class={`sev-${i.severity.toLowerCase()}`}>{i.severity}</td>
-                <td>
-                  <code>{i.code}</code>
-                </td>
-                <td>{i.source}</td>
-                <td>{i.subject}</td>
-                <td>{i.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.issues.length === 0 && (
+                <tr>
+                  <td colSpan={6}>이슈가 없습니다.</td>
+                </tr>
+              )}
+              {p.issues.map((i) => (
+                <tr>
+                  <td>{when(i.created_at)}</td>
+                  <td class={`sev-${i.severity.toLowerCase()}`}>{i.severity}</td>
+                  <td>
+                    <code>{i.code}</code>
+                  </td>
+                  <td>{i.source}</td>
+                  <td>{i.subject}</td>
+                  <td>{i.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section id="dead-letters">
         <h2>데드레터</h2>
-        <table class="data">
-          <thead>
-            <tr>
-              <th>ID</th>
-              <th>종류</th>
-              <th>키</th>
-              <th>등록 (KST)</th>
-              <th>재시도 / 삭제 (관리자)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.deadLetters.length === 0 && (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
               <tr>
-                <td colSpan={5}>데드레터가 없습니다.</td>
+                <th>ID</th>
+                <th>종류</th>
+                <th>키</th>
+                <th>등록 (KST)</th>
+                <th>재시도 / 삭제 (관리자)</th>
               </tr>
-            )}
-            {p.deadLetters.map((d) => (
-              <tr>
-                <td>
-                  <code>{d.id}</code>
-                </td>
-                <td>{d.message.kind}</td>
-                <td>
-                  <code>{d.message.key}</code>
-                </td>
-                <td>{when(d.message.enqueued_at)}</td>
-                <td>
-                  <code>POST /api/ops/dead-letters/{d.id}/retry</code> ·{" "}
-                  <code>DELETE /api/ops/dead-letters/{d.id}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.deadLetters.length === 0 && (
+                <tr>
+                  <td colSpan={5}>데드레터가 없습니다.</td>
+                </tr>
+              )}
+              {p.deadLetters.map((d) => (
+                <tr>
+                  <td>
+                    <code>{d.id}</code>
+                  </td>
+                  <td>{d.message.kind}</td>
+                  <td>
+                    <code>{d.message.key}</code>
+                  </td>
+                  <td>{when(d.message.enqueued_at)}</td>
+                  <td>
+                    <code>POST /api/ops/dead-letters/{d.id}/retry</code> ·{" "}
+                    <code>DELETE /api/ops/dead-letters/{d.id}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </Layout>
   );

@@ -54,6 +54,12 @@ export function sampleDartClient(
   return new DartClient({ kv, apiKey: SAMPLE_KEY, baseUrl: SAMPLE_BASE, http });
 }
 
+/**
+ * Bumped when the stored IPO pipeline rows gain a field (v2: `book`, the 수요예측 dates), so
+ * a sample KV loaded by an older kdesk is rebuilt once instead of serving rows without it.
+ */
+const IPO_ROWS_VERSION = 2;
+
 /** The sample's "today": noon KST of SAMPLE_AS_OF. */
 export const sampleNow = () => new Date(`${SAMPLE_AS_OF}T12:00:00+09:00`);
 
@@ -75,7 +81,7 @@ export async function loadSampleData(
     new TextEncoder().encode(
       `${JSON.stringify(dataset)}\nkrx:${await krxSampleFingerprint(
         krxSampleModel(dataset),
-      )}:${krxFrom}`,
+      )}:${krxFrom}\nipo-rows:${IPO_ROWS_VERSION}`,
     ),
   );
   const marker = await kv.get<{ fingerprint: string }>(keys.syncState("sample", "loaded"));

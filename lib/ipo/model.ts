@@ -164,6 +164,9 @@ export const PipelineRow = z.object({
   sub_comp: z.number().nullable(),
   uw: z.array(z.string()),
   filed: z.string().nullable(),
+  book: DateRange.nullable().optional().describe(
+    "수요예측일 (absent in pipelines stored before it was added)",
+  ),
   sub: DateRange.nullable(),
   pay: z.string().nullable(),
   list: z.string().nullable(),
@@ -252,6 +255,7 @@ export function toRow(i: IpoItem): PipelineRow {
     sub_comp: f.subscription_competition,
     uw: f.underwriters,
     filed: f.filing_date ?? f.review_filed_date,
+    book: f.bookbuilding,
     sub: f.subscription,
     pay: f.payment_date,
     list: f.listing_date,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Where Debian's `chromium` package installs the browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -40,6 +40,22 @@ export async function assertChromium(path = CHROMIUM_PATH): Promise<void> {
     `Chromium not found at ${path}. Install it with \`apt-get install -y chromium\` ` +
       "(the test task installs it) and run the browser tests again.",
   );
+}
+
+/**
+ * Collects what went wrong on a page while a test drives it: uncaught errors, console
+ * errors and responses ≥ 400. A test ends with `assert.deepEqual(problems, [])`.
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
 }
 
 /** Launches Chromium with a fresh user-data-dir. */

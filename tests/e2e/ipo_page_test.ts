@@ -8,7 +8,7 @@ import ExcelJS from "exceljs";
 import { IPO_SHEET } from "../../lib/export/ipo.ts";
 import { SAMPLE_IPO_FACTS } from "../../sample/ipo_deals.ts";
 import { buildTestApp } from "../helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { launchBrowser, type TestBrowser, watchProblems } from "./browser.ts";
 
 const SCREENSHOT_DIR = new URL("../../.e2e/", import.meta.url);
 
@@ -26,14 +26,7 @@ Deno.test({
     try {
       browser = await launchBrowser({ viewport: { width: 1440, height: 1000 } });
       const page = await browser.context.newPage();
-      const problems: string[] = [];
-      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-      page.on("console", (m) => {
-        if (m.type() === "error") problems.push(`console: ${m.text()}`);
-      });
-      page.on("response", (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
+      const problems = watchProblems(page);
       await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
 
       // Board: every stage column, the cards in the right columns.
@@ -111,7 +104,7 @@ Deno.test({
       // the stored last close of the sample market with its date, and the return vs 공모가
       assert.match(
         (await page.locator("#after-close").innerText()).trim(),
-        /^[\d,]+원 \(\d{4}-\d{2}-\d{2}\)$/,
+        /^[\d,]+원 \(\d{4}\.\d{2}\.\d{2}\)$/,
       );
       assert.match((await page.locator("#after-vs").innerText()).trim(), /^[+-]?\d+\.\d{2}%$/);
       // the same numbers as the deal API
@@ -126,7 +119,10 @@ Deno.test({
           signed(api.after_listing.first_day_return_pct)
         })`,
       );
-      assert.equal(await text("after-close"), `${won(api.last_close)} (${api.last_close_date})`);
+      assert.equal(
+        await text("after-close"),
+        `${won(api.last_close)} (${api.last_close_date.replaceAll("-", ".")})`,
+      );
       assert.equal(await text("after-vs"), signed(api.after_listing.return_since_offer_pct));
       await page.screenshot({
         path: new URL("ipo_deal.png", SCREENSHOT_DIR).pathname,

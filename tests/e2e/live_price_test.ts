@@ -1,12 +1,16 @@
 /**
  * Live prices in a real browser: the company page's LivePrice island receives ticks that
- * the simulator bridge (a real Node child process) posts to ingest, and the price changes
- * with the red/blue up/down class and flash.
+ * the simulator bridge (a real Node child process, on the sample clock) posts to ingest, and
+ * the price changes with the red/blue up/down class and flash. The simulated prices sit
+ * next to the KRX close the page shows (on its grid, inside its ±30 % limits), and the
+ * session badge says "모의 시세 · 장중" while they tick.
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config.ts";
 import { LiveService } from "../../lib/live/service.ts";
+import { onGrid, priceLimits } from "../../lib/market/tick_size.ts";
 import { createApp } from "../../routes/app.ts";
+import { SAMPLE_AS_OF } from "../../sample/dart_sample.ts";
 import { startSimulatorBridge } from "../../scripts/start_bridge.ts";
 import { buildTestApp } from "../helpers/app.ts";
 import { launchBrowser, type TestBrowser } from "./browser.ts";
@@ -30,7 +34,7 @@ Deno.test({
     const bridge = await startSimulatorBridge({
       port: server.addr.port,
       token,
-      ignoreSessions: true,
+      clock: { mode: "sample", as_of: SAMPLE_AS_OF },
       ticksPerSec: 40,
     });
     try {
@@ -82,9 +86,23 @@ Deno.test({
         "labelled 모의 시세",
       );
       assert.equal(await page.locator(".live-price").getAttribute("data-state"), "live");
-      assert.match(
-        (await page.locator('[data-island="SessionBadge"] .session-badge').textContent()) ?? "",
-        /(장전 동시호가|정규장|장마감 동시호가|시간외|장 종료|휴장) · 모의 시세/,
+      assert.equal(await page.locator(".live-price .live-state").textContent(), "수신 중");
+      assert.equal(
+        await page.locator('[data-island="SessionBadge"] .session-badge').textContent(),
+        "모의 시세 · 장중",
+        "ticking simulated prices: the badge says the (simulated) market is open",
+      );
+      // Every simulated price is on the KRX grid inside the limits of the close shown below.
+      const close = Number(await page.locator("#price-close").getAttribute("data-close"));
+      const { upper, lower } = priceLimits(close);
+      const prices = seen.map((s) => Number(s.price)).filter((p) => p > 0);
+      assert.ok(prices.length >= 3);
+      for (const p of prices) {
+        assert.ok(onGrid(p) && p >= lower && p <= upper, `${p} vs close ${close}`);
+      }
+      assert.ok(
+        Math.abs(prices[0] - close) / close < 0.05,
+        `the first price ${prices[0]} starts at the close ${close}`,
       );
       // The order book starts collapsed; opening it shows the live levels.
       await page.click("details.order-book-box > summary");
