@@ -7,7 +7,7 @@ import { loadConfig, secretValues } from "./config.ts";
 import { configureLog, log, registerSecret } from "./lib/log.ts";
 import { openKv } from "./lib/store/kv.ts";
 import { SnapshotCache } from "./lib/store/snapshots.ts";
-import { loadSampleData } from "./lib/etl/sample.ts";
+import { loadSampleData, sampleCompanies } from "./lib/etl/sample.ts";
 import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
 import { createApp } from "./routes/app.ts";
@@ -40,6 +40,12 @@ if (config.sample) {
   // The whole sample market (2021–) so the 5Y chart is full; tests load only the last year.
   const r = await loadSampleData(kv, { krxHistoryFrom: KRX_SAMPLE_FROM });
   log.info("sample data ready", { ...r });
+  // The other sample companies: built on their first request, and meanwhile in the background.
+  const companies = sampleCompanies(kv);
+  refreshCompany = companies.refresh;
+  companies.warm()
+    .then((built) => log.info("sample companies built", { built }))
+    .catch((e) => log.warn("sample company warm-up stopped", { error: e as Error }));
   jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {
   const live = createLiveDart(kv, config);
