@@ -11,6 +11,7 @@ import { renderToString } from "preact-render-to-string";
 import { formatKstDateTime } from "../lib/format.ts";
 import { maskSecrets } from "../lib/log.ts";
 import { type ClientNeeds, ClientNeedsContext } from "./Island.tsx";
+import { HeaderSearch } from "./SearchForm.tsx";
 
 /** Per-request settings every page passes through to the layout. */
 export interface ShellProps {
@@ -40,6 +41,8 @@ export interface LayoutProps extends ShellProps {
   active?: (typeof NAV)[number]["key"];
   /** Meta description. */
   description?: string;
+  /** The header's search box (default true; off where the page has its own). */
+  search?: boolean;
   children?: ComponentChildren;
 }
 
@@ -65,7 +68,7 @@ export function Layout(props: LayoutProps) {
       <body>
         <ClientNeedsContext.Provider value={needs}>
           <a class="skip-link" href="#main">본문 바로가기</a>
-          <SiteHeader active={props.active} />
+          <SiteHeader active={props.active} search={props.search ?? true} />
           {props.sample && <SampleBanner />}
           <main id="main" class="wrap">{props.children}</main>
           <SiteFooter now={props.now ?? new Date()} sample={props.sample} />
@@ -76,7 +79,7 @@ export function Layout(props: LayoutProps) {
   );
 }
 
-function SiteHeader({ active }: { active?: string }) {
+function SiteHeader({ active, search }: { active?: string; search: boolean }) {
   return (
     <header class="site-header">
       <div class="wrap site-header-inner">
@@ -88,6 +91,7 @@ function SiteHeader({ active }: { active?: string }) {
             <a href={n.href} aria-current={n.key === active ? "page" : undefined}>{n.label}</a>
           ))}
         </nav>
+        {search && <HeaderSearch />}
       </div>
     </header>
   );

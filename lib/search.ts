@@ -11,8 +11,8 @@
  *
  * Ranks, best first ({@linkcode MatchKind}): exact code, exact name, code prefix, name
  * prefix, 초성 prefix, name contains, 초성 contains, jamo prefix (the last syllable still
- * being typed), English or full name contains. Within a rank: listed entries first, then
- * shorter names, then 가나다 order.
+ * being typed), English or full name contains. Within a rank: KRX instruments first, then
+ * other listed companies, then shorter names, then 가나다 order.
  *
  * Pure: no I/O.
  *
@@ -201,9 +201,11 @@ export class SearchIndex {
         [c.corp_eng_name ?? ""],
       ));
     }
-    // Tie-break order: listed first, shorter names, then code points (가나다 for Hangul).
+    // Tie-break order: KRX instruments first, then other listed companies, shorter names,
+    // then code points (가나다 for Hangul).
     const sorted = rows.slice().sort((a, b) =>
       (a.e.market ? 0 : 1) - (b.e.market ? 0 : 1) ||
+      (a.stock ? 0 : 1) - (b.stock ? 0 : 1) ||
       a.e.name.length - b.e.name.length ||
       (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0) ||
       (a.stock + a.corp < b.stock + b.corp ? -1 : 1)

@@ -168,14 +168,17 @@ export class CompanySearch {
   #built: Built | null = null;
   #building: Promise<Built> | null = null;
   #master: EpochPoll;
+  /** Indexes built so far (a rebuild counter, for tests and metrics). */
+  builds = 0;
 
-  constructor(private kv: Deno.Kv) {
+  /** `checkMs`: how long a read of the corp master's version is trusted (default 1 s). */
+  constructor(private kv: Deno.Kv, private opts: { checkMs?: number } = {}) {
     this.#master = new EpochPoll(kv, keys.corpMasterMeta(), undefined, () => {});
   }
 
   /** The current index (built or rebuilt first when the data changed). */
   async index(): Promise<SearchIndex> {
-    await this.#master.fresh(MASTER_CHECK_MS);
+    await this.#master.fresh(this.opts.checkMs ?? MASTER_CHECK_MS);
     const instruments = await marketCacheFor(this.kv).instruments();
     const b = this.#built;
     if (b && b.metaEpoch === this.#master.epoch && b.instruments === instruments) return b.index;
@@ -200,6 +203,7 @@ export class CompanySearch {
       ): CorpRecord => ({ corp_code, corp_name, stock_code, corp_eng_name }))
       : [];
     const index = SearchIndex.build(rows, instruments);
+    this.builds++;
     return this.#built = { index, metaEpoch, blob, instruments, instSig };
   }
 
