@@ -84,8 +84,7 @@ function Movers({ title, rows, id }: { title: string; rows: MoverRow[]; id: stri
           {rows.map((r) => (
             <tr data-code={r.code}>
               <th scope="row">
-                <a href={stockUrl(r.code)}>{r.name}</a>{" "}
-                <span class="mono muted">{r.code}</span>
+                <a href={stockUrl(r.code)}>{r.name}</a> <span class="mono muted">{r.code}</span>
               </th>
               <td class="num">{formatNumber(r.close)}</td>
               <td class={`num ${changeClass(r.change_pct)}`}>

@@ -55,12 +55,12 @@ function Pager({ q, page, pages }: { q: string; page: number; pages: number }) {
   return (
     <nav class="pager" aria-label="검색 결과 페이지">
       {page > 1 && <a href={searchUrl(q, page - 1)} rel="prev">← 이전</a>}
-      {pageNumbers(page, pages).map((p) =>
+      {pageNumbers(page, pages).map((p, i) =>
         p === null
-          ? <span class="muted">…</span>
+          ? <span key={`gap-${i}`} class="muted">…</span>
           : p === page
-          ? <strong aria-current="page">{p}</strong>
-          : <a href={searchUrl(q, p)}>{p}</a>
+          ? <strong key={p} aria-current="page">{p}</strong>
+          : <a key={p} href={searchUrl(q, p)}>{p}</a>
       )}
       {page < pages && <a href={searchUrl(q, page + 1)} rel="next">다음 →</a>}
     </nav>

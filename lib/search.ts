@@ -111,6 +111,27 @@ export function initialsOf(normalized: string): string {
   return getChoseong(normalized).replace(/\s/g, "");
 }
 
+/**
+ * The instrument list's order (`GET /api/v1/market/instruments?q=`): exact code or ISIN
+ * (0), exact name (1), code prefix (2), name prefix (3), name contains (4), full or English
+ * name contains (5); null = no match.
+ */
+export function instrumentRank(i: InstrumentRecord, q: string): number | null {
+  const upper = q.trim().toUpperCase();
+  const k = normalizeName(q);
+  if (!k) return null;
+  if (i.code === upper || i.isin === upper) return 0;
+  const name = normalizeName(i.name);
+  if (name === k) return 1;
+  if (i.code.startsWith(upper)) return 2;
+  if (name.startsWith(k)) return 3;
+  if (name.includes(k)) return 4;
+  if (normalizeName(i.name_full ?? "").includes(k) || normalizeName(i.name_en ?? "").includes(k)) {
+    return 5;
+  }
+  return null;
+}
+
 interface Row {
   e: SearchEntry;
   stock: string;
