@@ -7,6 +7,7 @@ import { loadConfig, secretValues } from "./config.ts";
 import { configureLog, log, registerSecret } from "./lib/log.ts";
 import { openKv } from "./lib/store/kv.ts";
 import { SnapshotCache } from "./lib/store/snapshots.ts";
+import { companySearch } from "./lib/store/corps.ts";
 import { loadSampleData, sampleCompanies } from "./lib/etl/sample.ts";
 import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
 import { createLiveDart } from "./lib/etl/live.ts";
@@ -75,6 +76,8 @@ if (!config.INGEST_TOKEN) {
 const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
 if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
 const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs });
+// The search index (corp master + instruments) is built now rather than on the first query.
+companySearch(kv).index().catch((e) => log.warn("search index build failed", { error: e as Error }));
 
 Deno.serve({
   port: config.PORT,
