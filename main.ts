@@ -77,7 +77,9 @@ const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
 if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
 const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs });
 // The search index (corp master + instruments) is built now rather than on the first query.
-companySearch(kv).index().catch((e) => log.warn("search index build failed", { error: e as Error }));
+companySearch(kv).index().catch((e) =>
+  log.warn("search index build failed", { error: e as Error })
+);
 
 Deno.serve({
   port: config.PORT,

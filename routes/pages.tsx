@@ -45,6 +45,32 @@ function html(page: VNode, status = 200): Response {
 export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
 
+  /** 400: a malformed code in the path, echoed back as text. */
+  const badCode = (title: string, rule: string, got: string) =>
+    html(
+      <ErrorPage {...shell(deps)} status={400} title={title}>
+        <p>
+          {rule} 받은 값: <code>{got.slice(0, 40)}</code>
+        </p>
+        <p>회사명이나 종목코드로 검색해 보세요.</p>
+      </ErrorPage>,
+      400,
+    );
+  /** 404: a well-formed code nothing is known by. */
+  const unknown = (title: string, label: string, code: string, what: string) =>
+    html(
+      <NotFound
+        {...shell(deps)}
+        title={title}
+        message={
+          <p>
+            {label} <code>{code}</code>에 해당하는 {what} 없습니다.
+          </p>
+        }
+      />,
+      404,
+    );
+
   app.get("/", async () => {
     const [disclosures, corps, indices] = await Promise.all([
       latestDisclosures(deps.kv, HOME_DISCLOSURES),
@@ -90,65 +116,25 @@ export function pageRoutes(deps: AppDeps): Hono {
       return c.redirect(stockUrl(corpCode.toUpperCase()), 302);
     }
     if (!CORP_CODE_RE.test(corpCode)) {
-      return html(
-        <ErrorPage {...shell(deps)} status={400} title="잘못된 고유번호">
-          <p>
-            DART 고유번호(corp_code)는 8자리 숫자입니다. 받은 값:{" "}
-            <code>{corpCode.slice(0, 40)}</code>
-          </p>
-          <p>회사명이나 종목코드로 검색해 보세요.</p>
-        </ErrorPage>,
-        400,
-      );
+      return badCode("잘못된 고유번호", "DART 고유번호(corp_code)는 8자리 숫자입니다.", corpCode);
     }
     const view = await companyView(deps, corpCode);
-    if (!view) {
-      return html(
-        <NotFound
-          {...shell(deps)}
-          title="기업을 찾을 수 없습니다"
-          message={
-            <p>
-              고유번호 <code>{corpCode}</code>에 해당하는 기업이 없습니다.
-            </p>
-          }
-        />,
-        404,
-      );
-    }
+    if (!view) return unknown("기업을 찾을 수 없습니다", "고유번호", corpCode, "기업이");
     return html(<CompanyPage {...shell(deps)} {...view} />);
   });
 
   app.get("/stock/:code", async (c) => {
     const code = c.req.param("code");
     if (!STOCK_CODE_RE.test(code)) {
-      return html(
-        <ErrorPage {...shell(deps)} status={400} title="잘못된 종목코드">
-          <p>
-            종목코드는 6자리(예: 005930), ISIN은 12자리(예: KR7005930003)입니다. 받은 값:{" "}
-            <code>{code.slice(0, 40)}</code>
-          </p>
-          <p>회사명이나 종목코드로 검색해 보세요.</p>
-        </ErrorPage>,
-        400,
+      return badCode(
+        "잘못된 종목코드",
+        "종목코드는 6자리(예: 005930), ISIN은 12자리(예: KR7005930003)입니다.",
+        code,
       );
     }
     const answer = await stockView(deps, code);
     if (answer && "redirect" in answer) return c.redirect(answer.redirect, 302);
-    if (!answer) {
-      return html(
-        <NotFound
-          {...shell(deps)}
-          title="종목을 찾을 수 없습니다"
-          message={
-            <p>
-              종목코드 <code>{code}</code>에 해당하는 KRX 종목이나 기업이 없습니다.
-            </p>
-          }
-        />,
-        404,
-      );
-    }
+    if (!answer) return unknown("종목을 찾을 수 없습니다", "종목코드", code, "KRX 종목이나 기업이");
     return html(<CompanyPage {...shell(deps)} {...answer.view} />);
   });
 

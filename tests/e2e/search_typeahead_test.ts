@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestApp } from "../helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { launchBrowser, type TestBrowser, watchProblems } from "./browser.ts";
 
 Deno.test({
   name: "[e2e] header search: typeahead suggestions, keyboard navigation, Enter opens the page",
@@ -18,14 +18,7 @@ Deno.test({
     try {
       browser = await launchBrowser();
       const page = await browser.context.newPage();
-      const problems: string[] = [];
-      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-      page.on("console", (m) => {
-        if (m.type() === "error") problems.push(`console: ${m.text()}`);
-      });
-      page.on("response", (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
+      const problems = watchProblems(page);
       const searches: string[] = [];
       page.on("request", (r) => {
         if (r.url().includes("/api/v1/search")) searches.push(new URL(r.url()).search);
