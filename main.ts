@@ -21,6 +21,8 @@ import { registerCrons } from "./cron/register.ts";
 import { startupPass } from "./cron/handlers.ts";
 
 const t0 = performance.now();
+/** Work that can wait until the server listens (sample warm-up, the search index). */
+const BACKGROUND_DELAY_MS = 1_000;
 const config = loadConfig();
 configureLog({ level: config.LOG_LEVEL });
 for (const s of secretValues(config)) registerSecret(s);
@@ -41,12 +43,15 @@ if (config.sample) {
   // The whole sample market (2021–) so the 5Y chart is full; tests load only the last year.
   const r = await loadSampleData(kv, { krxHistoryFrom: KRX_SAMPLE_FROM });
   log.info("sample data ready", { ...r });
-  // The other sample companies: built on their first request, and meanwhile in the background.
+  // The other sample companies: built on their first request, and in the background once
+  // the server is up (so the warm-up does not slow the start).
   const companies = sampleCompanies(kv);
   refreshCompany = companies.refresh;
-  companies.warm()
-    .then((built) => log.info("sample companies built", { built }))
-    .catch((e) => log.warn("sample company warm-up stopped", { error: e as Error }));
+  setTimeout(() => {
+    companies.warm()
+      .then((built) => log.info("sample companies built", { built }))
+      .catch((e) => log.warn("sample company warm-up stopped", { error: e as Error }));
+  }, BACKGROUND_DELAY_MS);
   jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {
   const live = createLiveDart(kv, config);
@@ -76,10 +81,13 @@ if (!config.INGEST_TOKEN) {
 const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
 if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
 const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs });
-// The search index (corp master + instruments) is built now rather than on the first query.
-companySearch(kv).index().catch((e) =>
-  log.warn("search index build failed", { error: e as Error })
-);
+// The search index (corp master + instruments): built once the server is up, not on the
+// first query.
+setTimeout(() => {
+  companySearch(kv).index().catch((e) =>
+    log.warn("search index build failed", { error: e as Error })
+  );
+}, BACKGROUND_DELAY_MS);
 
 Deno.serve({
   port: config.PORT,

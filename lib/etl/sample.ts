@@ -19,7 +19,7 @@ import { DartClient } from "../sources/dart/client.ts";
 import { createFixtureFetch, type DartDataset } from "../sources/dart/fixture_fetch.ts";
 import { sha256Hex } from "../store/blobs.ts";
 import { keys } from "../store/keys.ts";
-import { getCompanySnapshot } from "../store/snapshots.ts";
+import { listSnapshotCorps } from "../store/snapshots.ts";
 import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../../sample/dart_sample.ts";
 import { type EtlContext, refreshCompany } from "./company.ts";
 import { collectDisclosures, syncCorpMaster } from "./dart_collect.ts";
@@ -174,10 +174,12 @@ export function sampleCompanies(
     async warm() {
       const marker = await kv.get<{ at: string }>(keys.syncState("sample", "loaded"));
       const loadedAt = marker.value?.at ?? "";
+      const builtAt = new Map(
+        (await listSnapshotCorps(kv, 100_000)).map((e) => [e.corp_code, e.built_at]),
+      );
       let built = 0;
       for (const corp of Object.keys(dataset.companies)) {
-        const snap = await getCompanySnapshot(kv, corp);
-        if (snap && snap.built_at >= loadedAt) continue;
+        if ((builtAt.get(corp) ?? "") >= loadedAt && builtAt.has(corp)) continue;
         await refresh(corp);
         built++;
       }
