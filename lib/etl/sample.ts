@@ -81,6 +81,7 @@ export async function loadSampleData(
   opts: { force?: boolean; krxHistoryFrom?: string } = {},
 ): Promise<SampleLoad> {
   const t0 = performance.now();
+  const startedAt = new Date().toISOString();
   const dataset = appSampleDataset();
   const krxFrom = opts.krxHistoryFrom ?? KRX_SAMPLE_HISTORY_FROM;
   const fingerprint = await sha256Hex(
@@ -126,7 +127,8 @@ export async function loadSampleData(
   await loadIpoSample(kv, dart, sampleNow, buildKindSampleDataset());
   // The snapshots above were built before the deals: add the since-offer figures of listings.
   for (const corp of SAMPLE_CORP_CODES) await refreshMarketSection(kv, corp);
-  await kv.set(keys.syncState("sample", "loaded"), { fingerprint, at: new Date().toISOString() });
+  const loaded: SampleMarker = { fingerprint, at: new Date().toISOString(), started_at: startedAt };
+  await kv.set(keys.syncState("sample", "loaded"), loaded);
   return {
     companies: SAMPLE_CORP_CODES.length,
     disclosures: feed.fetched,
@@ -134,6 +136,14 @@ export async function loadSampleData(
     ms: Math.round(performance.now() - t0),
     krx: { instruments: krx.instruments, stored_days: krx.stored_days, bars: krx.bars, ms: krx.ms },
   };
+}
+
+/** What a finished sample load records (`sync_state/sample/loaded`). */
+interface SampleMarker {
+  fingerprint: string;
+  /** When the load ended and began. */
+  at: string;
+  started_at?: string;
 }
 
 /** Sample mode's on-demand company builds (see the module doc). */
@@ -172,8 +182,9 @@ export function sampleCompanies(
   return {
     refresh,
     async warm() {
-      const marker = await kv.get<{ at: string }>(keys.syncState("sample", "loaded"));
-      const loadedAt = marker.value?.at ?? "";
+      // Snapshots built since the last load began are current (the featured ones included).
+      const marker = await kv.get<SampleMarker>(keys.syncState("sample", "loaded"));
+      const loadedAt = marker.value?.started_at ?? marker.value?.at ?? "";
       const builtAt = new Map(
         (await listSnapshotCorps(kv, 100_000)).map((e) => [e.corp_code, e.built_at]),
       );
