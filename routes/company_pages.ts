@@ -18,9 +18,10 @@ import { marketSection } from "../lib/etl/company_market.ts";
 import type { IpoItem } from "../lib/ipo/model.ts";
 import type { MarketSection } from "../lib/market/summary.ts";
 import { companySearch, corpCodeByStock, getCorp, type QuotedHit } from "../lib/store/corps.ts";
-import { dealsOfCorp } from "../lib/store/ipo.ts";
+import { dealsOfCorp, getDeal } from "../lib/store/ipo.ts";
 import { getInstrument, type StoredInstrument } from "../lib/store/market.ts";
 import { type AppDeps, ensureSnapshot } from "./deps.ts";
+import { ipoCache } from "./ipo.ts";
 import { type CompanyLiveProps, companyLiveProps } from "./live.ts";
 
 /** Search hits per page. */
@@ -64,6 +65,25 @@ async function marketParts(
   return { instrument, market, live };
 }
 
+/**
+ * IPO deals of a company: those reconciled to its 고유번호, and those of its stock code the
+ * pipeline could not tie to a 고유번호 (a KIND listing without a DART filing).
+ */
+async function dealsOf(
+  deps: AppDeps,
+  corp: string | null,
+  stock: string | null,
+): Promise<IpoItem[]> {
+  const [byCorp, state] = await Promise.all([
+    corp ? dealsOfCorp(deps.kv, corp) : [],
+    stock ? ipoCache(deps).state() : null,
+  ]);
+  const ids = (state?.rows ?? []).filter((r) => r.stock_code === stock && !r.corp_code)
+    .map((r) => r.id);
+  const byStock = await Promise.all(ids.map((id) => getDeal(deps.kv, id)));
+  return [...byCorp, ...byStock.filter((d): d is IpoItem => d !== null)];
+}
+
 /** The company page of a 고유번호, or null when neither a snapshot nor a corp exists. */
 export async function companyView(deps: AppDeps, corpCode: string): Promise<CompanyView | null> {
   const snap = await ensureSnapshot(deps, corpCode) ? await deps.snapshots.get(corpCode) : null;
@@ -72,7 +92,7 @@ export async function companyView(deps: AppDeps, corpCode: string): Promise<Comp
   const stock = snap ? snap.profile?.stock_code ?? null : corp!.stock_code;
   const [parts, deals] = await Promise.all([
     marketParts(deps, stock, corpCode, snap ?? undefined),
-    dealsOfCorp(deps.kv, corpCode),
+    dealsOf(deps, corpCode, stock),
   ]);
   return { snap, corp, ...parts, deals };
 }
@@ -95,7 +115,7 @@ export async function stockView(deps: AppDeps, codeOrIsin: string): Promise<Stoc
   if (corp) return { redirect: entityUrl({ corp_code: corp, stock_code: upper }) };
   const parts = await marketParts(deps, upper, null);
   if (!parts.instrument && !parts.market) return null;
-  return { view: { snap: null, corp: null, ...parts, deals: [] } };
+  return { view: { snap: null, corp: null, ...parts, deals: await dealsOf(deps, null, upper) } };
 }
 
 /** A hit as the search page lists it. */

@@ -179,6 +179,15 @@ Deno.test({
       await expect(`/company?q=${HANBIT.stock}`, 302, `/company/${HANBIT.corp}`);
       const company = await expect(`/company/${HANBIT.corp}`, 200);
       assert.ok(company.includes('id="price-card"') && company.includes('id="profile-h"'));
+      // Its IPO deals: tied by 고유번호, or (a KIND listing without a DART match) by stock code.
+      const haram = parse(await expect("/company/01843756", 200));
+      assert.ok(haram.querySelector('#company-ipo a[href^="/ipo/K"]'), "하람로보틱스's deal");
+      const sodam = await page(t, "/stock/495070");
+      const sodamHtml = parse(await expect(sodam.location!, 200));
+      assert.ok(
+        sodamHtml.querySelector('#company-ipo a[href="/ipo/L495070"]'),
+        "소담푸드's listing",
+      );
       await expect("/stock/999999", 404);
       await expect("/stock/KR7999999990", 404);
       await expect("/stock/12", 400);
