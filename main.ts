@@ -7,7 +7,8 @@ import { loadConfig, secretValues } from "./config.ts";
 import { configureLog, log, registerSecret } from "./lib/log.ts";
 import { openKv } from "./lib/store/kv.ts";
 import { SnapshotCache } from "./lib/store/snapshots.ts";
-import { loadSampleData } from "./lib/etl/sample.ts";
+import { companySearch } from "./lib/store/corps.ts";
+import { loadSampleData, sampleCompanies } from "./lib/etl/sample.ts";
 import { KRX_SAMPLE_FROM } from "./sample/krx_sample.ts";
 import { SAMPLE_AS_OF } from "./sample/dart_sample.ts";
 import { liveClock, sampleClock } from "./lib/time/clock.ts";
@@ -23,6 +24,8 @@ import { registerCrons } from "./cron/register.ts";
 import { startupPass } from "./cron/handlers.ts";
 
 const t0 = performance.now();
+/** Work that can wait until the server listens (sample warm-up, the search index). */
+const BACKGROUND_DELAY_MS = 1_000;
 const config = loadConfig();
 configureLog({ level: config.LOG_LEVEL });
 for (const s of secretValues(config)) registerSecret(s);
@@ -45,6 +48,15 @@ if (config.sample) {
   // The whole sample market (2021–) so the 5Y chart is full; tests load only the last year.
   const r = await loadSampleData(kv, { krxHistoryFrom: KRX_SAMPLE_FROM });
   log.info("sample data ready", { ...r });
+  // The other sample companies: built on their first request, and in the background once
+  // the server is up (so the warm-up does not slow the start).
+  const companies = sampleCompanies(kv);
+  refreshCompany = companies.refresh;
+  setTimeout(() => {
+    companies.warm()
+      .then((built) => log.info("sample companies built", { built }))
+      .catch((e) => log.warn("sample company warm-up stopped", { error: e as Error }));
+  }, BACKGROUND_DELAY_MS);
   jobs = sampleJobsContext(kv); // offline fixture source: manual runs only, no crons
 } else {
   const live = createLiveDart(kv, config);
@@ -74,6 +86,13 @@ if (!config.INGEST_TOKEN) {
 const live = new LiveService(kv, { mode: simulate ? "simulator" : "kiwoom" });
 if (/^https?:\/\//.test(config.KDESK_KV_PATH)) live.startKvPoll(1000);
 const app = createApp({ kv, config, snapshots, islandBundle, refreshCompany, live, jobs, clock });
+// The search index (corp master + instruments): built once the server is up, not on the
+// first query.
+setTimeout(() => {
+  companySearch(kv).index().catch((e) =>
+    log.warn("search index build failed", { error: e as Error })
+  );
+}, BACKGROUND_DELAY_MS);
 
 Deno.serve({
   port: config.PORT,

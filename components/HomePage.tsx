@@ -29,12 +29,12 @@ export interface HomePageProps extends ShellProps {
 export function HomePage({ disclosures, corps, indices = [], ...shell }: HomePageProps) {
   const example = corps[0];
   return (
-    <Layout {...shell} title="홈" active="home">
+    <Layout {...shell} title="홈" active="home" search={false}>
       <section class="hero">
         <h1>기업 검색</h1>
         <SearchForm large />
         <p class="muted hint">
-          회사명 일부, 종목코드(6자리) 또는 DART 고유번호(8자리)
+          회사명·종목명 일부, 초성(예: ㅅㅅ), 종목코드(6자리) 또는 DART 고유번호(8자리)
           {example && (
             <>
               {" — 예: "}

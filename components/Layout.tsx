@@ -17,6 +17,7 @@ import {
   type ClientNeeds,
   ClientNeedsContext,
 } from "./Island.tsx";
+import { HeaderSearch } from "./SearchForm.tsx";
 
 /** Per-request settings every page passes through to the layout. */
 export interface ShellProps {
@@ -55,6 +56,8 @@ export interface LayoutProps extends ShellProps {
   head?: ComponentChildren;
   /** Extra script tags at the end of `<body>` (static files only: pages carry a CSP). */
   scripts?: ComponentChildren;
+  /** The header's search box (default true; off where the page has its own). */
+  search?: boolean;
   children?: ComponentChildren;
 }
 
@@ -81,7 +84,7 @@ export function Layout(props: LayoutProps) {
       <body>
         <ClientNeedsContext.Provider value={needs}>
           <a class="skip-link" href="#main">본문 바로가기</a>
-          <SiteHeader active={props.active} />
+          <SiteHeader active={props.active} search={props.search ?? true} />
           {props.sample && <SampleBanner />}
           <main id="main" class="wrap">{props.children}</main>
           <SiteFooter now={props.now ?? new Date()} sample={props.sample} />
@@ -93,7 +96,7 @@ export function Layout(props: LayoutProps) {
   );
 }
 
-function SiteHeader({ active }: { active?: string }) {
+function SiteHeader({ active, search }: { active?: string; search: boolean }) {
   return (
     <header class="site-header">
       <div class="wrap site-header-inner">
@@ -105,6 +108,7 @@ function SiteHeader({ active }: { active?: string }) {
             <a href={n.href} aria-current={n.key === active ? "page" : undefined}>{n.label}</a>
           ))}
         </nav>
+        {search && <HeaderSearch />}
       </div>
     </header>
   );

@@ -15,6 +15,7 @@ import {
   formatPct,
 } from "../lib/format.ts";
 import type { InvestorFlow, KrxMarket } from "../lib/market/model.ts";
+import { stockUrl } from "./links.ts";
 import { type IndexCardData, IndexCards } from "./IndexCards.tsx";
 import { Layout, type ShellProps } from "./Layout.tsx";
 import { changeText } from "./PriceCard.tsx";
@@ -88,8 +89,7 @@ function Movers({ title, rows, id }: { title: string; rows: MoverRow[]; id: stri
           {rows.map((r) => (
             <tr data-code={r.code}>
               <th scope="row">
-                <a href={`/company?q=${encodeURIComponent(r.code)}`}>{r.name}</a>{" "}
-                <span class="mono muted">{r.code}</span>
+                <a href={stockUrl(r.code)}>{r.name}</a> <span class="mono muted">{r.code}</span>
               </th>
               <td class="num">{formatNumber(r.close)}</td>
               <td class={`num ${changeClass(r.change_pct)}`}>

@@ -10,6 +10,7 @@ import { FinancialChart } from "./FinancialChart.tsx";
 import { LivePrice } from "./LivePrice.tsx";
 import { OrderBook } from "./OrderBook.tsx";
 import { PriceChart } from "./PriceChart.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 import { SessionBadge } from "./SessionBadge.tsx";
 import { Watchlist } from "./Watchlist.tsx";
 
@@ -19,6 +20,7 @@ export const islands = {
   LivePrice,
   OrderBook,
   PriceChart,
+  SearchBox,
   SessionBadge,
   Watchlist,
 } as const;

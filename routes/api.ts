@@ -9,6 +9,7 @@ import { liveRoutes } from "./live.ts";
 import { backtestRoutes } from "./backtest.ts";
 import { marketRoutes } from "./market.ts";
 import { krxAdminRoutes } from "./krx_admin.ts";
+import { searchRoutes } from "./search.ts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import {
@@ -196,7 +197,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
 
   app.route("/", ipoApiRoutes(deps)).route("/", exportRoutes(deps))
     .route("/", liveRoutes(deps)).route("/", dartApiRoutes(deps))
-    .route("/", marketRoutes(deps))
+    .route("/", marketRoutes(deps)).route("/", searchRoutes(deps))
     .route("/", backtestRoutes(deps)).route("/", krxAdminRoutes(deps));
   publishOpenApi(app, "/api/openapi.json");
   return app;

@@ -24,8 +24,9 @@ export interface AppDeps {
   /** The browser build (island entries, stylesheet, API docs UI; scripts/build.ts), or null. */
   islandBundle: ClientAssets | null;
   /**
-   * Builds a missing snapshot on demand (live mode: a DART key is set). Absent in sample
-   * mode, where every sample company already has its snapshot.
+   * Builds a missing snapshot on demand: live mode (a DART key is set) for any corp of the
+   * corp master, sample mode for the sample's companies beyond the featured ones
+   * (`sampleCompanies` in lib/etl/sample.ts). Absent: only stored snapshots are served.
    */
   refreshCompany?: (corpCode: string) => Promise<void>;
   /** Live prices (ingest, SSE broadcaster). Created on `kv` by liveRoutes when absent. */

@@ -16,7 +16,7 @@ import { listDisclosuresByCorp, listFinancials, listIndicators } from "../lib/st
 import { dealsOfCorp } from "../lib/store/ipo.ts";
 import { marketCacheFor } from "../lib/store/market_cache.ts";
 import { get, tagged } from "./get.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, ensureSnapshot } from "./deps.ts";
 import { ipoCache, PipelineQuery, toFilter } from "./ipo.ts";
 import { Problem, problem, zodProblem } from "./problem.ts";
 
@@ -121,7 +121,8 @@ export function exportRoutes(deps: AppDeps): OpenAPIHono {
     const p = CompanyParams.safeParse({ corp_code: m[1] });
     if (!p.success) return zodProblem(p.error, c.req.path);
     const corp = p.data.corp_code;
-    const snapshot = await deps.snapshots.get(corp);
+    // As the company page: a company not built yet is built now when the app can.
+    const snapshot = await ensureSnapshot(deps, corp) ? await deps.snapshots.get(corp) : null;
     if (!snapshot) return problem(404, `No company snapshot for ${corp}`, { instance: c.req.path });
     const [financials, indicators, disclosures, deals] = await Promise.all([
       listFinancials(deps.kv, corp),

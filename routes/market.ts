@@ -27,6 +27,7 @@ import {
 } from "../lib/market/model.ts";
 import { EPOCH_DATE, isDate, type RangeKey, RANGES, rangeStart } from "../lib/market/range.ts";
 import { PriceSummary } from "../lib/market/summary.ts";
+import { instrumentRank } from "../lib/search.ts";
 import { corpCodeByStock } from "../lib/store/corps.ts";
 import { encoded } from "../lib/store/json.ts";
 import { keys } from "../lib/store/keys.ts";
@@ -301,30 +302,6 @@ const flowsRoute = createRoute({
   responses: { 200: json(FlowList, "The flows"), 400: bad, ...notModified },
 });
 
-/** Normalizes a name or code for search: no spaces or punctuation, lower case. */
-export const searchKey = (s: string) => s.replace(/[\s·.,&()\-]/g, "").toLowerCase();
-
-/**
- * Ranks instruments against a query: exact code or ISIN (0), exact name (1), code prefix
- * (2), name prefix (3), name contains (4), full or English name contains (5); null = no
- * match.
- */
-export function searchRank(i: StoredInstrument, q: string): number | null {
-  const upper = q.trim().toUpperCase();
-  const k = searchKey(q);
-  if (!k) return null;
-  if (i.code === upper || i.isin === upper) return 0;
-  const name = searchKey(i.name);
-  if (name === k) return 1;
-  if (i.code.startsWith(upper)) return 2;
-  if (name.startsWith(k)) return 3;
-  if (name.includes(k)) return 4;
-  if (searchKey(i.name_full ?? "").includes(k) || searchKey(i.name_en ?? "").includes(k)) {
-    return 5;
-  }
-  return null;
-}
-
 const toInstrument = ({ updated_at: _, ...i }: StoredInstrument): Instrument => i;
 
 /** The window of a query, or a 400 problem when it is empty or inverted. */
@@ -434,7 +411,7 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
     if (query.market) rows = rows.filter((i) => i.market === query.market);
     if (query.q) {
       const q = query.q;
-      rows = rows.map((i) => ({ i, r: searchRank(i, q) }))
+      rows = rows.map((i) => ({ i, r: instrumentRank(i, q) }))
         .filter((x): x is { i: StoredInstrument; r: number } => x.r !== null)
         .sort((a, b) => a.r - b.r || (a.i.code < b.i.code ? -1 : 1))
         .map((x) => x.i);

@@ -1,7 +1,7 @@
 /**
- * Server-rendered pages: home, market, company search and the company snapshot page, plus
- * the 404/500 pages used by the app's error handlers. Every page works without JavaScript
- * except the chart islands.
+ * Server-rendered pages: home, market, search, the company and stock pages (data in
+ * `routes/company_pages.ts`), plus the 404/500 pages used by the app's error handlers.
+ * Every page works without JavaScript except the chart islands and live prices.
  *
  * @module
  */
@@ -14,23 +14,21 @@ import { renderDocument } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
 import { SearchPage } from "../components/SearchPage.tsx";
 import { latestDisclosures } from "../lib/store/companies.ts";
-import { type CorpHit, normalizeName, searchCorps } from "../lib/store/corps.ts";
 import { listSnapshotCorps } from "../lib/store/snapshots.ts";
-import { marketSection } from "../lib/etl/company_market.ts";
 import { isDate } from "../lib/market/range.ts";
 import { MarketPage } from "../components/MarketPage.tsx";
-import { type AppDeps, ensureSnapshot, shellOf } from "./deps.ts";
-import { companyLiveProps } from "./live.ts";
+import { stockUrl } from "../components/links.ts";
+import { type AppDeps, shellOf } from "./deps.ts";
+import { companyView, SEARCH_MAX_PAGE, searchView, stockView } from "./company_pages.ts";
 import { homeIndices, marketPageData } from "./market_pages.ts";
 
 /** Rows on the home page's latest-disclosures table. */
 export const HOME_DISCLOSURES = 30;
 /** Companies listed on the home page. */
 export const HOME_CORPS = 100;
-/** Search results per page. */
-export const SEARCH_LIMIT = 50;
 const MAX_QUERY = 100;
 const CORP_CODE_RE = /^\d{8}$/;
+const STOCK_CODE_RE = /^[0-9A-Za-z]{6}$|^[A-Za-z]{2}[0-9A-Za-z]{10}$/;
 
 const shell = shellOf;
 
@@ -41,24 +39,35 @@ function html(page: VNode, status = 200): Response {
   });
 }
 
-/**
- * The hit a query names exactly (고유번호, 종목코드 or the normalized name), when exactly
- * one hit does; searching by a code or a full name then goes straight to the company.
- */
-export function exactHit(q: string, hits: CorpHit[]): CorpHit | null {
-  const query = q.trim();
-  const upper = query.toUpperCase();
-  const norm = normalizeName(query);
-  const exact = hits.filter((h) =>
-    h.corp_code === query || h.stock_code === upper ||
-    (norm !== "" && normalizeName(h.corp_name) === norm)
-  );
-  return exact.length === 1 ? exact[0] : null;
-}
-
 /** The page routes, mounted at "/". */
 export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
+
+  /** 400: a malformed code in the path, echoed back as text. */
+  const badCode = (title: string, rule: string, got: string) =>
+    html(
+      <ErrorPage {...shell(deps)} status={400} title={title}>
+        <p>
+          {rule} 받은 값: <code>{got.slice(0, 40)}</code>
+        </p>
+        <p>회사명이나 종목코드로 검색해 보세요.</p>
+      </ErrorPage>,
+      400,
+    );
+  /** 404: a well-formed code nothing is known by. */
+  const unknown = (title: string, label: string, code: string, what: string) =>
+    html(
+      <NotFound
+        {...shell(deps)}
+        title={title}
+        message={
+          <p>
+            {label} <code>{code}</code>에 해당하는 {what} 없습니다.
+          </p>
+        }
+      />,
+      404,
+    );
 
   app.get("/", async () => {
     const [disclosures, corps, indices] = await Promise.all([
@@ -90,48 +99,40 @@ export function pageRoutes(deps: AppDeps): Hono {
 
   app.get("/company", async (c) => {
     const q = (c.req.query("q") ?? "").trim().slice(0, MAX_QUERY);
-    const hits = q ? await searchCorps(deps.kv, q, SEARCH_LIMIT) : [];
-    const exact = q ? exactHit(q, hits) : null;
-    if (exact) return c.redirect(`/company/${exact.corp_code}`, 302);
-    return html(<SearchPage {...shell(deps)} q={q} hits={hits} limit={SEARCH_LIMIT} />);
+    const asked = Number(c.req.query("page") ?? "1");
+    const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, SEARCH_MAX_PAGE) : 1;
+    const view = await searchView(deps, q, page);
+    if (view.redirect) return c.redirect(view.redirect, 302);
+    return html(<SearchPage {...shell(deps)} {...view} />);
   });
 
   app.get("/company/:corp_code", async (c) => {
     const corpCode = c.req.param("corp_code");
+    // A 종목코드 or ISIN where a 고유번호 belongs: the stock page knows its company.
+    if (!CORP_CODE_RE.test(corpCode) && STOCK_CODE_RE.test(corpCode)) {
+      return c.redirect(stockUrl(corpCode.toUpperCase()), 302);
+    }
     if (!CORP_CODE_RE.test(corpCode)) {
-      return html(
-        <ErrorPage {...shell(deps)} status={400} title="잘못된 고유번호">
-          <p>
-            DART 고유번호(corp_code)는 8자리 숫자입니다. 받은 값:{" "}
-            <code>{corpCode.slice(0, 40)}</code>
-          </p>
-          <p>회사명이나 종목코드로 검색해 보세요.</p>
-        </ErrorPage>,
-        400,
+      return badCode("잘못된 고유번호", "DART 고유번호(corp_code)는 8자리 숫자입니다.", corpCode);
+    }
+    const view = await companyView(deps, corpCode);
+    if (!view) return unknown("기업을 찾을 수 없습니다", "고유번호", corpCode, "기업이");
+    return html(<CompanyPage {...shell(deps)} {...view} />);
+  });
+
+  app.get("/stock/:code", async (c) => {
+    const code = c.req.param("code");
+    if (!STOCK_CODE_RE.test(code)) {
+      return badCode(
+        "잘못된 종목코드",
+        "종목코드는 6자리(예: 005930), ISIN은 12자리(예: KR7005930003)입니다.",
+        code,
       );
     }
-    const snap = await ensureSnapshot(deps, corpCode) ? await deps.snapshots.get(corpCode) : null;
-    if (!snap) {
-      return html(
-        <NotFound
-          {...shell(deps)}
-          title="기업을 찾을 수 없습니다"
-          message={
-            <p>
-              고유번호 <code>{corpCode}</code>에 해당하는 기업 스냅샷이 없습니다.
-            </p>
-          }
-        />,
-        404,
-      );
-    }
-    const stock = snap.profile?.stock_code;
-    const [live, market] = await Promise.all([
-      companyLiveProps(deps, stock),
-      // A snapshot built before its prices were stored has no section yet: read it now.
-      !snap.market && stock ? marketSection(deps.kv, stock, corpCode) : snap.market,
-    ]);
-    return html(<CompanyPage {...shell(deps)} snap={snap} live={live} market={market ?? null} />);
+    const answer = await stockView(deps, code);
+    if (answer && "redirect" in answer) return c.redirect(answer.redirect, 302);
+    if (!answer) return unknown("종목을 찾을 수 없습니다", "종목코드", code, "KRX 종목이나 기업이");
+    return html(<CompanyPage {...shell(deps)} {...answer.view} />);
   });
 
   return app;

@@ -28,7 +28,15 @@
  */
 
 import type { DartDataset, DartDatasetFiling } from "../lib/sources/dart/fixture_fetch.ts";
-import { addIpoDealsToDart } from "./ipo_deals.ts";
+import { addIpoDealsToDart, byReceiptDesc } from "./ipo_deals.ts";
+import {
+  CLS_OF_MARKET,
+  dealBasePrice,
+  dealListingDate,
+  fillerListings,
+  pricedCompanies,
+} from "./listings.ts";
+import { intIn, jitter, pick, type Rng, rngFor, uniform } from "./rng.ts";
 
 export type { DartDataset };
 
@@ -53,44 +61,6 @@ export const SAMPLE_CORP_CODES = [
   "01843756", // 하람로보틱스 — KOSDAQ IPO in 2026, letter stock code, no FY2021
   "00091234", // 온새미로 — unlisted, no statements
 ] as const;
-
-// ---------------------------------------------------------------------------------------
-// deterministic randomness
-
-type Rng = () => number;
-
-function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32 seeded from a string. */
-function rngFor(label: string): Rng {
-  let a = hashSeed(label);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uniform(rng: Rng, lo: number, hi: number): number {
-  return lo + (hi - lo) * rng();
-}
-function intIn(rng: Rng, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
-}
-function jitter(rng: Rng, spread: number): number {
-  return 1 + uniform(rng, -spread, spread);
-}
-function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)];
-}
 
 // ---------------------------------------------------------------------------------------
 // dates
@@ -780,16 +750,20 @@ const TRAILING = " ".repeat(14);
 class FilingBook {
   readonly rows: Filing[] = [];
   private counters = new Map<string, number>();
-  constructor(private rng: Rng) {}
+  /** `taken`: receipt numbers of another book (skipped, so both books can be merged). */
+  constructor(private rng: Rng, private taken: ReadonlySet<string> = new Set()) {}
 
   private rcept(date: string, digit: string): string {
     const key = date + digit;
-    const last = this.counters.get(key);
-    const n = last === undefined
-      ? (digit === "0" ? intIn(this.rng, 100, 2600) : intIn(this.rng, 40, 700))
-      : last + intIn(this.rng, 1, 37);
-    this.counters.set(key, n);
-    return key + String(n).padStart(5, "0");
+    for (;;) {
+      const last = this.counters.get(key);
+      const n = last === undefined
+        ? (digit === "0" ? intIn(this.rng, 100, 2600) : intIn(this.rng, 40, 700))
+        : last + intIn(this.rng, 1, 37);
+      this.counters.set(key, n);
+      const no = key + String(n).padStart(5, "0");
+      if (!this.taken.has(no)) return no;
+    }
   }
 
   /** An FSS-filed document (rcept_no channel digit 0). */
@@ -1081,11 +1055,7 @@ function buildFilings(cos: Co[]): {
       }
     }
   }
-  const rows = book.rows.slice().sort((a, b) =>
-    a.rcept_dt !== b.rcept_dt
-      ? (a.rcept_dt < b.rcept_dt ? 1 : -1)
-      : (a.rcept_no < b.rcept_no ? 1 : a.rcept_no > b.rcept_no ? -1 : 0)
-  );
+  const rows = book.rows.slice().sort(byReceiptDesc);
   return { rows, reports, ipo, rights };
 }
 
@@ -1597,6 +1567,300 @@ function fillerCorps(taken: Set<string>, takenStock: Set<string>): DartDataset["
 }
 
 // ---------------------------------------------------------------------------------------
+// traded companies: DART data of every other company the KRX sample trades
+
+// deno-fmt-ignore
+const SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"];
+// deno-fmt-ignore
+const GIVEN = [
+  "민준", "서연", "도윤", "지우", "하준", "서윤", "시우", "하은", "지호", "수아", "준서", "지민", "예준",
+  "채원", "현우", "다은", "건우", "소율", "우진", "지아", "선우", "윤서", "연우", "민서", "정우", "예린",
+  "승현", "유진", "재원", "가은",
+];
+/** Road-name stems and area codes (the building numbers are drawn). */
+// deno-fmt-ignore
+const PLACES: [string, string][] = [
+  ["서울특별시 강남구 테헤란로", "02"], ["서울특별시 영등포구 여의대로", "02"],
+  ["서울특별시 금천구 가산디지털1로", "02"], ["서울특별시 마포구 월드컵북로", "02"],
+  ["경기도 성남시 분당구 판교역로", "031"], ["경기도 수원시 영통구 광교로", "031"],
+  ["경기도 안산시 단원구 산단로", "031"], ["인천광역시 연수구 송도과학로", "032"],
+  ["대전광역시 유성구 대덕대로", "042"], ["대구광역시 달서구 성서공단로", "053"],
+  ["부산광역시 해운대구 센텀중앙로", "051"], ["광주광역시 북구 첨단과기로", "062"],
+  ["충청북도 청주시 흥덕구 오송생명로", "043"], ["경상남도 창원시 성산구 공단로", "055"],
+];
+/** KSIC industry codes by name ending (fillers are named prefix + suffix). */
+// deno-fmt-ignore
+const INDUTY: [string, string][] = [
+  ["반도체장비", "29271"], ["전자", "26299"], ["정밀", "29199"], ["화학", "20119"], ["건설", "41221"],
+  ["물산", "46109"], ["제약", "21210"], ["바이오텍", "70113"], ["테크", "58221"], ["시스템", "62010"],
+  ["네트웍스", "61220"], ["푸드", "10799"], ["에너지", "35113"], ["소재", "20499"], ["모터스", "30332"],
+  ["디스플레이", "26221"], ["산업", "25999"], ["개발", "68112"], ["홀딩스", "71510"],
+  ["엔터테인먼트", "59114"], ["로지스", "49401"], ["메디칼", "27112"], ["인베스트먼트", "64201"],
+  ["파트너스", "71531"], ["코스메틱", "20423"],
+];
+const FUNDS = ["한결자산운용", "새빛자산운용", "온누리파트너스", "보람투자자문", "가온자산운용"];
+
+const personName = (rng: Rng) => pick(rng, SURNAMES) + pick(rng, GIVEN);
+const ymdOf = (date: string) => date.replaceAll("-", "");
+
+/**
+ * A traded company's statements plan, scaled from its market value (원): revenue from a
+ * price/sales multiple, equity from a price/book multiple, loss-making when the name says
+ * bio/pharma. `raise`: new shares issued at listing (a listing inside 2019–2026).
+ */
+function tradedPlan(
+  rng: Rng,
+  p: {
+    name: string;
+    cls: Cls;
+    mcap: number;
+    shares: number;
+    par: number;
+    raise: { year: number; shares: number; price: number } | null;
+  },
+): Plan {
+  const bio = /바이오|제약|메디칼/.test(p.name);
+  const fin = /홀딩스|인베스트먼트|파트너스/.test(p.name);
+  const mcap = p.mcap / EOK;
+  const logU = (lo: number, hi: number) => Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
+  const rev25 = mcap / logU(bio ? 3 : 0.4, bio ? 15 : 3.2);
+  const g = uniform(rng, -0.06, bio ? 0.35 : 0.16);
+  const round1 = (x: number) => Math.max(1, Math.round(x * 10) / 10);
+  const rev = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+    round1(rev25 / (1 + g) ** (6 - i) * jitter(rng, 0.06))
+  );
+  const base = bio ? uniform(rng, -0.5, 0.02) : uniform(rng, -0.03, 0.16);
+  const opm = [0, 1, 2, 3, 4, 5, 6, 7].map(() =>
+    Math.round((base + uniform(rng, -0.035, 0.035)) * 1000) / 1000
+  );
+  const gm = Math.min(0.9, Math.max(...opm) + uniform(rng, 0.08, 0.3));
+  const before = p.shares - (p.raise?.shares ?? 0);
+  const cap0 = Math.max(0.5, Math.round(before * p.par / EOK * 10) / 10);
+  // Enough equity for the plan's losses, and more than the share capital.
+  const worstLoss = Math.max(0, -Math.min(...opm)) * Math.max(...rev);
+  const eq0 = Math.round(
+    Math.max(mcap / logU(0.5, bio ? 6 : 2.6) * uniform(rng, 0.6, 0.9), worstLoss * 8, cap0 * 2),
+  );
+  const re0 = Math.round((eq0 - cap0) * uniform(rng, 0.3, 0.85) * (bio ? -0.4 : 1));
+  return {
+    unit: rng() < (p.cls === "Y" ? 0.7 : 0.3) ? 1_000_000 : 1,
+    rev,
+    rev9m26: round1(rev[6] * (1 + g) * uniform(rng, 0.7, 0.76)),
+    opm,
+    gm: Math.round(gm * 1000) / 1000,
+    eq0,
+    re0,
+    cap0,
+    par: p.par,
+    dr: uniform(rng, 0.2, fin ? 2 : 1.3),
+    clShare: uniform(rng, 0.45, 0.8),
+    caShare: uniform(rng, 0.3, 0.7),
+    cashShare: uniform(rng, 0.15, 0.5),
+    payout: base > 0.04 && !bio ? uniform(rng, 0, 0.35) : 0,
+    raises: p.raise && p.raise.year >= 2019 && p.raise.year <= 2026
+      ? { [p.raise.year]: { shares: p.raise.shares, price: p.raise.price } }
+      : {},
+    ofsRev: uniform(rng, 0.65, 1),
+    ofsEq: uniform(rng, 0.85, 1),
+    revLabel: fin ? "영업수익" : "매출액",
+    opLabel: Math.min(...opm) < 0 ? "영업이익(손실)" : "영업이익",
+  };
+}
+
+/** company.json of a filler: legal form, CEO, address, numbers, industry — all drawn. */
+function fillerCompanyFields(rng: Rng, name: string, eng: string, estYear: number) {
+  const [road, area] = pick(rng, PLACES);
+  const tel = `${area}-${intIn(rng, 2000, 8999)}-${intIn(rng, 1000, 9800)}`;
+  const slug = eng.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).slice(0, 2).join("-");
+  const u = rng();
+  return {
+    legal: u < 0.5 ? `${name}(주)` : u < 0.8 ? `주식회사 ${name}` : `(주)${name}`,
+    ceo: rng() < 0.15 ? `${personName(rng)}, ${personName(rng)}` : personName(rng),
+    jurir: `${pick(rng, ["110111", "131111", "134611", "160111", "120111", "180111"])}${
+      String(intIn(rng, 0, 9_999_999)).padStart(7, "0")
+    }`,
+    bizr: `${intIn(rng, 101, 899)}${intIn(rng, 81, 88)}${
+      String(intIn(rng, 0, 99_999)).padStart(5, "0")
+    }`,
+    adres: `${road} ${intIn(rng, 3, 420)}`,
+    hm: `www.${slug || "kdesk-sample"}.example.kr`,
+    phn: tel,
+    fax: tel.replace(/\d{4}$/, (d) => String(Number(d) + 9)),
+    induty: INDUTY.find(([suffix]) => name.endsWith(suffix))?.[1] ?? "46900",
+    est: `${estYear}${String(intIn(rng, 1, 12)).padStart(2, "0")}${
+      String(intIn(rng, 1, 28)).padStart(2, "0")
+    }`,
+  };
+}
+
+/** A business day drawn between two YYYYMMDD dates (null when none fits before `to`). */
+function bizDayBetween(rng: Rng, from: string, to: string): string | null {
+  const t0 = Date.UTC(+from.slice(0, 4), +from.slice(4, 6) - 1, +from.slice(6, 8));
+  const t1 = Date.UTC(+to.slice(0, 4), +to.slice(4, 6) - 1, +to.slice(6, 8));
+  const span = Math.floor((t1 - t0) / 86400_000) - 4;
+  if (span < 0) return null;
+  const d = new Date(t0 + intIn(rng, 0, span) * 86400_000);
+  const ymd = bizDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  return ymd <= to ? ymd : null;
+}
+
+/**
+ * A traded company's filings: its 사업보고서 (`annualYears`), interim reports due after
+ * listing (non-KONEX), shareholder meetings and audit notices after listing, and a few
+ * ordinary disclosures since 2025. Sets `c.interim` to whether the 2026 3분기 report exists.
+ */
+function tradedFilings(book: FilingBook, c: Co, listed: string, rng: Rng): ReportIndex {
+  const idx: ReportIndex = new Map();
+  const listedYmd = ymdOf(listed);
+  const rm = c.plan ? "연" : "";
+  const day = (y: number, m: number, lo: number, hi: number) => bizDay(y, m, intIn(rng, lo, hi));
+  for (const fy of c.annualYears) {
+    const f = book.fss(c, day(fy + 1, 3, 12, 24), `사업보고서 (${fy}.12)`, { rm });
+    idx.set(`${fy}|11011`, f.rcept_no);
+  }
+  if (c.cls !== "N") {
+    for (const p of PERIODIC) {
+      const d = day(p.year, p.due[0], p.due[1] - 4, p.due[1] + 2);
+      if (d <= listedYmd || d > AS_OF_YMD) continue;
+      idx.set(`${p.year}|${p.reprt}`, book.fss(c, d, p.nm, { rm }).rcept_no);
+    }
+  }
+  c.interim = idx.has("2026|11014");
+  for (const y of [2025, 2026]) {
+    const meeting = day(y, 2, 23, 27);
+    if (c.cls !== "N" && meeting > listedYmd) book.fss(c, meeting, "주주총회소집공고");
+    const audit = day(y, 3, 2, 6);
+    if (audit > listedYmd) book.exchange(c, audit, "감사보고서제출");
+    const result = day(y, 3, 25, 28);
+    if (result > listedYmd) book.exchange(c, result, "정기주주총회결과");
+  }
+  if (c.plan?.payout) {
+    for (const y of [2025, 2026]) {
+      const d = day(y, 2, 5, 14);
+      if (d > listedYmd) book.exchange(c, d, "현금ㆍ현물배당결정");
+    }
+  }
+  const from = listedYmd > "20250102" ? listedYmd : "20250102";
+  for (let n = intIn(rng, 2, 4); n > 0; n--) {
+    const d = bizDayBetween(rng, from, AS_OF_YMD);
+    if (!d) break;
+    const u = rng();
+    if (u < 0.3) {
+      const sale = book.exchange(c, d, "단일판매ㆍ공급계약체결");
+      const fix = bizDayBetween(rng, d, AS_OF_YMD);
+      if (fix && rng() < 0.35) book.amend(sale, fix, "[기재정정]");
+    } else if (u < 0.5) book.exchange(c, d, "기업설명회(IR)개최(안내공시)");
+    else if (u < 0.7) {
+      book.fss(c, d, "임원ㆍ주요주주특정증권등소유상황보고서", { flr: personName(rng) });
+    } else if (u < 0.85) {
+      book.fss(c, d, "주식등의대량보유상황보고서(약식)", { flr: pick(rng, FUNDS) });
+    } else book.exchange(c, d, "기타경영사항(자율공시)" + TRAILING);
+  }
+  return idx;
+}
+
+/**
+ * Adds DART company data for every company the KRX sample trades beyond the featured ones,
+ * in place: the listed IPO deals (their company.json comes from `ipo_deals.ts`) and the
+ * `FILLERS` (`listings.ts`) filler instruments (company.json made here). Each gets 사업보고서
+ * statements (fnlttSinglAcnt/All, fnlttSinglIndx from FY2023) scaled from its KRX listing,
+ * periodic and ordinary filings, so the sample ETL builds a full snapshot for it. A SPAC
+ * founded this year has no annual report yet (no statements). Receipt numbers never collide
+ * with the dataset's.
+ */
+function addTradedCompanies(ds: DartDataset): DartDataset {
+  const featuredSet = new Set<string>(SAMPLE_CORP_CODES);
+  const priced = pricedCompanies(ds, featuredSet);
+  const used = new Set(priced.map((p) => p.company.stock_code));
+  const book = new FilingBook(rngFor("filings|traded"), new Set(ds.filings.map((f) => f.rcept_no)));
+  const cos: { co: Co; listed: string }[] = [];
+
+  for (const { corp_code, company: json, deal } of priced) {
+    if (featuredSet.has(corp_code) || !deal?.stock_code) continue;
+    const rng = rngFor(`traded|${corp_code}`);
+    const o = deal.offering;
+    const listed = dealListingDate(deal);
+    const estYear = Number(json.est_dt.slice(0, 4));
+    const shares = deal.listing?.listed_shares ?? (o ? o.shares_new + o.shares_old : 5_000_000);
+    const price = dealBasePrice(deal);
+    const cls = json.corp_cls as Cls;
+    // A company founded last year or later (a SPAC) has filed no 사업보고서 yet.
+    const plan = estYear >= 2025 ? undefined : tradedPlan(rng, {
+      name: deal.dart_name,
+      cls,
+      mcap: price * shares,
+      shares,
+      par: o?.par ?? 500,
+      raise: o ? { year: Number(listed.slice(0, 4)), shares: o.shares_new, price } : null,
+    });
+    const first = Math.max(2022, estYear + 1);
+    cos.push({
+      listed,
+      co: {
+        corp_code,
+        name: deal.dart_name,
+        eng: deal.eng,
+        stock_code: deal.stock_code,
+        cls,
+        estYear,
+        modify_date: ds.corps.find((c) => c.corp_code === corp_code)?.modify_date ?? AS_OF_YMD,
+        company: json,
+        plan,
+        annualYears: plan ? Array.from({ length: 2026 - first }, (_, i) => first + i) : [],
+        interim: false,
+        allOfs: rng() < 0.5,
+      },
+    });
+  }
+
+  for (const f of fillerListings(ds, used)) {
+    const rng = rngFor(`traded|${f.corp.corp_code}`);
+    const cls = CLS_OF_MARKET[f.market];
+    const listedYear = Number(f.listed.slice(0, 4));
+    const estYear = Math.max(1950, Math.min(listedYear, 2019) - intIn(rng, 2, 20));
+    const eng = f.corp.corp_eng_name || `${f.corp.corp_name} CO., LTD.`;
+    const raise = f.inWindow
+      ? { year: listedYear, shares: Math.round(f.shares * 0.2 / 100) * 100, price: f.start }
+      : null;
+    const plan = tradedPlan(rng, {
+      name: f.corp.corp_name,
+      cls,
+      mcap: f.start * f.shares,
+      shares: f.shares,
+      par: f.par ?? 500,
+      raise,
+    });
+    const first = Math.max(2021, listedYear);
+    cos.push({
+      listed: f.listed,
+      co: company({
+        corp_code: f.corp.corp_code,
+        name: f.corp.corp_name,
+        eng,
+        stock_code: f.corp.stock_code!,
+        cls,
+        estYear,
+        modify_date: f.corp.modify_date,
+        plan,
+        annualYears: Array.from({ length: Math.max(0, 2026 - first) }, (_, i) => first + i),
+        interim: false,
+        allOfs: rng() < 0.5,
+      }, fillerCompanyFields(rng, f.corp.corp_name, eng, estYear)),
+    });
+  }
+
+  const reports = new Map<string, ReportIndex>();
+  for (const { co, listed } of cos) {
+    reports.set(co.corp_code, tradedFilings(book, co, listed, rngFor(`filings|${co.corp_code}`)));
+    ds.companies[co.corp_code] = co.company;
+  }
+  addStatements(ds, cos.map((x) => x.co), reports, true);
+  ds.filings.push(...book.rows);
+  ds.filings.sort(byReceiptDesc);
+  return ds;
+}
+
+// ---------------------------------------------------------------------------------------
 // the dataset
 
 /** Options of {@linkcode buildSampleDataset}. */
@@ -1607,12 +1871,119 @@ export interface SampleDatasetOptions {
    * dataset's tests pin exactly one 2026 IPO chain.
    */
   ipoDeals?: boolean;
+  /**
+   * Also add DART company data (company.json, 사업보고서 statements and indicators, periodic
+   * and ordinary filings) for every company the KRX sample trades that is not featured: the
+   * listed IPO deals and the `FILLERS` (`listings.ts`) filler instruments. Implies `ipoDeals`.
+   * The app's sample loads this full set.
+   */
+  tradedCompanies?: boolean;
 }
 
 /** Builds the full (fictional) sample dataset. Deterministic; returns a fresh object each call. */
 export function buildSampleDataset(opts: SampleDatasetOptions = {}): DartDataset {
   const ds = buildBaseDataset();
-  return opts.ipoDeals ? addIpoDealsToDart(ds) : ds;
+  if (opts.ipoDeals || opts.tradedCompanies) addIpoDealsToDart(ds);
+  return opts.tradedCompanies ? addTradedCompanies(ds) : ds;
+}
+
+/**
+ * A map entry built on its first read (then kept; assignable): a company's statement rows
+ * cost far more than everything else in the dataset, and the sample ETL reads only some of
+ * them (the app builds the traded companies on demand).
+ *
+ * `JSON.stringify` of the map (the sample's fingerprint) does not build it: the map's
+ * non-enumerable `toJSON` writes `{ lazy: inputs }` for an entry never assigned, where
+ * `inputs` is everything its rows are made from (the generating code is covered by the
+ * featured companies' rows, built eagerly by the same functions).
+ */
+function lazyEntry<T>(map: Record<string, T>, key: string, inputs: unknown, build: () => T): void {
+  let value: T | undefined;
+  let assigned = false;
+  Object.defineProperty(map, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= build()),
+    set: (v: T) => {
+      value = v;
+      assigned = true;
+    },
+  });
+  lazyDescriptors(map).set(key, () => (assigned ? value : { lazy: inputs }));
+}
+
+const LAZY = new WeakMap<object, Map<string, () => unknown>>();
+
+function lazyDescriptors(map: Record<string, unknown>): Map<string, () => unknown> {
+  let d = LAZY.get(map);
+  if (!d) {
+    const descriptors = d = new Map();
+    LAZY.set(map, d);
+    Object.defineProperty(map, "toJSON", {
+      enumerable: false,
+      value: () =>
+        Object.fromEntries(
+          Object.keys(map).map((k) => [k, descriptors.get(k)?.() ?? map[k]]),
+        ),
+    });
+  }
+  return d;
+}
+
+/**
+ * fnlttSinglAcnt, fnlttSinglAcntAll and fnlttSinglIndx rows of companies with a plan: each
+ * annual report of `annualYears`, and the 2026 3분기 report of interim filers. `lazy`: the
+ * rows are built when first read ({@linkcode lazyEntry}).
+ */
+function addStatements(
+  out: Pick<DartDataset, "singleAcnt" | "singleAcntAll" | "singleIndx">,
+  cos: Co[],
+  reports: Map<string, ReportIndex>,
+  lazy = false,
+): void {
+  for (const c of cos) {
+    if (!c.plan) continue;
+    let built: { CFS: Series; OFS: Series } | undefined;
+    const series = () =>
+      built ??= {
+        CFS: buildSeries(c.plan!, rngFor(`series|${c.corp_code}|CFS`)),
+        OFS: buildSeries(ofsPlan(c.plan!), rngFor(`series|${c.corp_code}|OFS`)),
+      };
+    const put = <T>(map: Record<string, T>, key: string, inputs: unknown, build: () => T) => {
+      if (lazy) lazyEntry(map, key, inputs, build);
+      else map[key] = build();
+    };
+    const co = { plan: c.plan, estYear: c.estYear, stock_code: c.stock_code, allOfs: c.allOfs };
+    const idx = reports.get(c.corp_code)!;
+    const periods: [number, "11011" | "11014"][] = c.annualYears.map((y) => [y, "11011"]);
+    if (c.interim) periods.push([2026, "11014"]);
+    for (const [year, reprt] of periods) {
+      const rcept = idx.get(`${year}|${reprt}`);
+      if (!rcept) throw new Error(`sample: no filing for ${c.name} ${year} ${reprt}`);
+      const inputs = { co, year, reprt, rcept };
+      put(
+        out.singleAcnt,
+        `${c.corp_code}|${year}|${reprt}`,
+        inputs,
+        () => singleAcntRows(c, year, reprt, rcept, series()),
+      );
+      const fsList = c.allOfs ? (["CFS", "OFS"] as const) : (["CFS"] as const);
+      for (const fs of fsList) {
+        put(
+          out.singleAcntAll,
+          `${c.corp_code}|${year}|${reprt}|${fs}`,
+          inputs,
+          () => singleAcntAllRows(c, year, reprt, rcept, series()[fs]),
+        );
+      }
+      if (reprt === "11011" && year >= 2023) {
+        for (const cl of Object.keys(INDX_CLASSES) as (keyof typeof INDX_CLASSES)[]) {
+          const key = `${c.corp_code}|${year}|11011|${cl}`;
+          put(out.singleIndx, key, inputs, () => indxRows(c, year, series().CFS)[key]);
+        }
+      }
+    }
+  }
 }
 
 function buildBaseDataset(): DartDataset {
@@ -1624,35 +1995,7 @@ function buildBaseDataset(): DartDataset {
   const singleIndx: DartDataset["singleIndx"] = {};
   const estkRs: DartDataset["estkRs"] = {};
   const documents: DartDataset["documents"] = {};
-
-  for (const c of cos) {
-    if (!c.plan) continue;
-    const series = {
-      CFS: buildSeries(c.plan, rngFor(`series|${c.corp_code}|CFS`)),
-      OFS: buildSeries(ofsPlan(c.plan), rngFor(`series|${c.corp_code}|OFS`)),
-    };
-    const idx = reports.get(c.corp_code)!;
-    const periods: [number, "11011" | "11014"][] = c.annualYears.map((y) => [y, "11011"]);
-    if (c.interim) periods.push([2026, "11014"]);
-    for (const [year, reprt] of periods) {
-      const rcept = idx.get(`${year}|${reprt}`);
-      if (!rcept) throw new Error(`sample: no filing for ${c.name} ${year} ${reprt}`);
-      singleAcnt[`${c.corp_code}|${year}|${reprt}`] = singleAcntRows(c, year, reprt, rcept, series);
-      const fsList = c.allOfs ? (["CFS", "OFS"] as const) : (["CFS"] as const);
-      for (const fs of fsList) {
-        singleAcntAll[`${c.corp_code}|${year}|${reprt}|${fs}`] = singleAcntAllRows(
-          c,
-          year,
-          reprt,
-          rcept,
-          series[fs],
-        );
-      }
-      if (reprt === "11011" && year >= 2023) {
-        Object.assign(singleIndx, indxRows(c, year, series.CFS));
-      }
-    }
-  }
+  addStatements({ singleAcnt, singleAcntAll, singleIndx }, cos, reports);
 
   const haram = cos.find((c) => c.name === "하람로보틱스")!;
   const nuri = cos.find((c) => c.name === "누리바이오")!;

@@ -109,6 +109,16 @@ export interface IpoDeal {
 
 const R = (from: string, to: string): Range => ({ from, to });
 
+/** list.json order: newest receipt date first, then receipt number descending. */
+export function byReceiptDesc(
+  a: { rcept_dt: string; rcept_no: string },
+  b: { rcept_dt: string; rcept_no: string },
+): number {
+  return a.rcept_dt !== b.rcept_dt
+    ? (a.rcept_dt < b.rcept_dt ? 1 : -1)
+    : (a.rcept_no < b.rcept_no ? 1 : a.rcept_no > b.rcept_no ? -1 : 0);
+}
+
 /** The deals. Deterministic data; dates are KST business days. */
 export const IPO_DEALS: readonly IpoDeal[] = [
   {
@@ -1175,11 +1185,7 @@ export function addIpoDealsToDart(ds: DartDataset): DartDataset {
     rcepts.add(f.rcept_no);
   }
   ds.filings.push(...add);
-  ds.filings.sort((a, b) =>
-    a.rcept_dt !== b.rcept_dt
-      ? (a.rcept_dt < b.rcept_dt ? 1 : -1)
-      : (a.rcept_no < b.rcept_no ? 1 : a.rcept_no > b.rcept_no ? -1 : 0)
-  );
+  ds.filings.sort(byReceiptDesc);
   return ds;
 }
 

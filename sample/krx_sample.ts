@@ -44,7 +44,7 @@ import {
   MARKET_ID,
   toBasDd,
 } from "../lib/market/model.ts";
-import { isTradingDay, tradingDaysBetween } from "../lib/market/sessions.ts";
+import { tradingDaysBetween } from "../lib/market/sessions.ts";
 import { floorToTick, priceLimits } from "../lib/market/tick_size.ts";
 import { CircuitBreaker, HttpClient } from "../lib/http/mod.ts";
 import { KrxClient } from "../lib/sources/krx/client.ts";
@@ -68,7 +68,15 @@ import {
   putInstruments,
 } from "../lib/store/market.ts";
 import { buildSampleDataset, type DartDataset, SAMPLE_AS_OF } from "./dart_sample.ts";
-import { IPO_DEALS } from "./ipo_deals.ts";
+import {
+  dealBasePrice,
+  dealListingDate,
+  fillerListings,
+  krxRng,
+  MARKET_OF_CLS,
+  pricedCompanies,
+} from "./listings.ts";
+import { type Rng, uniform } from "./rng.ts";
 
 /** First trading day of the sample. */
 export const KRX_SAMPLE_FROM = "2021-01-04";
@@ -92,34 +100,13 @@ export const SAMPLE_DATAKRX_BASE = "https://data.krx.sample.invalid";
 // ---------------------------------------------------------------------------------------
 // deterministic randomness
 
-type Rng = () => number;
-
-function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32 seeded from a string. */
-function rngFor(label: string): Rng {
-  let a = hashSeed(`krx:${label}`);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rngFor = krxRng;
 
 /** A standard normal draw (Box–Muller). */
 function normal(rng: Rng): number {
   const u = 1 - rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
-const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 // ---------------------------------------------------------------------------------------
@@ -143,8 +130,6 @@ interface Spec {
   turnover: number;
 }
 
-const KOSDAQ_SECTORS = ["우량기업부", "벤처기업부", "중견기업부", "기술성장기업부"];
-
 /** ISIN of a short code: KR7 + code + "00" + the Luhn check digit (letters A=10 … Z=35). */
 export function isinOf(code: string): string {
   const body = `KR7${code}00`;
@@ -160,8 +145,6 @@ export function isinOf(code: string): string {
   }
   return `${body}${(10 - (sum % 10)) % 10}`;
 }
-
-const MARKET_OF_CLS: Record<string, KrxMarket> = { Y: "KOSPI", K: "KOSDAQ", N: "KONEX" };
 
 /** Featured companies: listing date, anchor price, shares, par, KOSDAQ/KONEX 소속부, walk. */
 const FEATURED: Record<
@@ -241,10 +224,7 @@ const FEATURED: Record<
   },
 };
 
-/** KONEX listings have no offer price: the 지정자문인's base price. */
-const KONEX_BASE = 4_150;
-/** Fillers (named after listed sample corp-master rows). */
-const FILLERS = 60;
+const FEATURED_CORPS: ReadonlySet<string> = new Set(Object.keys(FEATURED));
 
 function instrument(p: {
   code: string;
@@ -275,22 +255,14 @@ function instrument(p: {
 function specs(dart: DartDataset): Spec[] {
   const out: Spec[] = [];
   const used = new Set<string>();
-  // Listed IPO deals (하람로보틱스 is featured too: its deal row gives the listing).
-  const deals = new Map(
-    IPO_DEALS.filter((d) =>
-      d.stage === "상장" && d.stock_code && (d.listing?.date ?? d.offering?.listing_date ?? "9") <=
-        SAMPLE_AS_OF
-    ).map((d) => [d.corp_code, d]),
-  );
-  for (const [corp, co] of Object.entries(dart.companies)) {
+  // Featured companies and listed IPO deals (하람로보틱스 is both: its deal row gives the
+  // listing).
+  for (const { corp_code: corp, company: co, deal } of pricedCompanies(dart, FEATURED_CORPS)) {
     const market = MARKET_OF_CLS[co.corp_cls];
-    if (!market || !co.stock_code) continue;
     const f = FEATURED[corp];
-    const deal = deals.get(corp);
-    if (!f && !deal) continue;
     const rng = rngFor(`spec:${co.stock_code}`);
-    const listed = deal ? (deal.listing?.date ?? deal.offering!.listing_date!) : f!.listed;
-    const offer = deal ? (deal.offering?.final_price ?? KONEX_BASE) : f!.start;
+    const listed = deal ? dealListingDate(deal) : f!.listed;
+    const offer = deal ? dealBasePrice(deal) : f!.start;
     const spac = !!deal?.spac;
     const sector = f?.sector ??
       (market === "KONEX" ? "일반기업부" : spac ? "SPAC(소속부없음)" : "벤처기업부");
@@ -316,70 +288,35 @@ function specs(dart: DartDataset): Spec[] {
     });
     used.add(co.stock_code);
   }
-  // Fillers: a seeded pick of the other listed corp-master rows.
-  const rng = rngFor("fillers");
-  const pool = dart.corps
-    .filter((c) => c.stock_code && /^[0-9A-Z]{6}$/.test(c.stock_code) && !used.has(c.stock_code))
-    .sort((a, b) => (a.stock_code! < b.stock_code! ? -1 : 1));
-  const seen = new Set<string>();
-  const picked = pool.filter((c) => {
-    if (seen.has(c.stock_code!)) return false;
-    seen.add(c.stock_code!);
-    return true;
-  }).map((c) => ({ c, k: rng() })).sort((a, b) => a.k - b.k).slice(0, FILLERS).map((x) => x.c)
-    .sort((a, b) => (a.stock_code! < b.stock_code! ? -1 : 1));
-  picked.forEach((c, i) => {
-    const r = rngFor(`filler:${c.stock_code}`);
-    const u = r();
-    const market: KrxMarket = u < 0.42 ? "KOSPI" : u < 0.92 ? "KOSDAQ" : "KONEX";
-    // Every ninth filler lists inside the window; the rest before it.
-    const inWindow = i % 9 === 4;
-    const listed = inWindow
-      ? tradingDayNear(`${2021 + (i % 5)}-${String(1 + Math.floor(r() * 12)).padStart(2, "0")}-15`)
-      : tradingDayNear(
-        `${1990 + Math.floor(r() * 30)}-${String(1 + Math.floor(r() * 12)).padStart(2, "0")}-${
-          String(1 + Math.floor(r() * 28)).padStart(2, "0")
-        }`,
-      );
-    const start = floorToTick(Math.exp(uniform(r, Math.log(1_200), Math.log(320_000))));
-    const shares = Math.round(Math.exp(uniform(r, Math.log(3e6), Math.log(180e6))) / 100) * 100;
+  // Fillers: a seeded pick of the other listed corp-master rows (market and listing day
+  // from sample/listings.ts, shared with the DART sample).
+  for (const f of fillerListings(dart, used)) {
+    const { corp: c, market, rng: r } = f;
     out.push({
       inst: instrument({
         code: c.stock_code!,
         name: c.corp_name,
         eng: c.corp_eng_name || null,
         market,
-        sector: market === "KONEX"
-          ? "일반기업부"
-          : KOSDAQ_SECTORS[Math.floor(r() * KOSDAQ_SECTORS.length)],
-        par: r() < 0.1 ? null : [100, 200, 500, 1_000, 5_000][Math.floor(r() * 5)],
-        listed,
-        shares,
+        sector: f.sector,
+        par: f.par,
+        listed: f.listed,
+        shares: f.shares,
       }),
-      start: Math.max(1_000, start),
+      start: Math.max(1_000, f.start),
       beta: uniform(r, 0.6, 1.4),
       sigma: market === "KONEX" ? uniform(r, 0.02, 0.035) : uniform(r, 0.014, 0.038),
       drift: uniform(r, -0.0004, 0.0005),
-      listsInWindow: inWindow,
+      listsInWindow: f.inWindow,
       spac: false,
       filler: true,
       turnover: market === "KONEX" ? 0.0005 : uniform(r, 0.001, 0.012),
     });
-  });
+  }
   // The halted stock is a KOSDAQ 관리종목.
   const halted = out.find((s) => s.inst.code === haltedCode(out));
   if (halted) halted.inst.sector = "관리종목(소속부없음)";
   return out.sort((a, b) => (a.inst.code < b.inst.code ? -1 : a.inst.code > b.inst.code ? 1 : 0));
-}
-
-/** The first trading day on or after a date. */
-function tradingDayNear(date: string): string {
-  let t = Date.parse(`${date}T00:00:00Z`);
-  for (;;) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (isTradingDay(d)) return d;
-    t += 86400_000;
-  }
 }
 
 /** The halted stock: the first KOSDAQ filler listed before the window. */

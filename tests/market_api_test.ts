@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { BAR_FIELDS, type DailyBar } from "../lib/market/model.ts";
 import { addDays, rangeStart } from "../lib/market/range.ts";
 import { getBars, getDay, putBars } from "../lib/store/market.ts";
-import { HOLIDAY_PROBLEM, NOT_COLLECTED_PROBLEM, searchRank } from "../routes/market.ts";
+import { HOLIDAY_PROBLEM, NOT_COLLECTED_PROBLEM } from "../routes/market.ts";
+import { instrumentRank as searchRank } from "../lib/search.ts";
 import { contract, type Json } from "./helpers/contract.ts";
 import {
   buildMarketApp,

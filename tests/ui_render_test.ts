@@ -7,13 +7,14 @@ import { HomePage } from "../components/HomePage.tsx";
 import { type ClientAssets, Island, serializeProps } from "../components/Island.tsx";
 import { Layout, renderDocument } from "../components/Layout.tsx";
 import { NotFound } from "../components/NotFound.tsx";
-import { SearchPage } from "../components/SearchPage.tsx";
+import { type SearchHit, SearchPage } from "../components/SearchPage.tsx";
 import { loadConfig } from "../config.ts";
 import type { CompanySnapshot, Disclosure } from "../lib/etl/schemas.ts";
 import { putCompanySnapshot, SnapshotCache } from "../lib/store/snapshots.ts";
 import { assetRoutes, IMMUTABLE, safeSegments } from "../routes/assets.ts";
 import type { AppDeps } from "../routes/deps.ts";
-import { exactHit, pageRoutes } from "../routes/pages.tsx";
+import { pageRoutes } from "../routes/pages.tsx";
+import { exactHit } from "../routes/company_pages.ts";
 import { islands } from "../islands/mod.ts";
 
 const PREACT = "/static/build/chunk-PREACT00.js";
@@ -327,16 +328,20 @@ Deno.test("[ui] company page: sample, partial, failed source, no financials", ()
   assert.ok(html.includes("DART 오류"));
   assert.ok(html.includes('title="DART status 020 (key masked)"'));
   assert.ok(html.includes("재무 데이터가 없습니다."));
-  assert.ok(!html.includes("data-island="), "no chart without years");
-  // Sortable tables still want their script (progressive enhancement), and nothing else.
+  assert.ok(!html.includes('data-island="FinancialChart"'), "no chart without years");
+  // Sortable tables still want their script (progressive enhancement).
   assert.ok(html.includes(`src="${BUNDLE.enhance.src}"`));
-  assert.ok(!html.includes("island-"), "no island entry");
-  assert.ok(!html.includes("modulepreload"), "the enhancement loads no shared chunk");
 });
 
 Deno.test("[ui] layout adds the bundle only when the page needs it", () => {
   const plain = renderDocument(
-    h(Layout, { title: "t", sample: true, bundle: BUNDLE, now: new Date("2026-11-23T05:05:00Z") }),
+    h(Layout, {
+      title: "t",
+      sample: true,
+      bundle: BUNDLE,
+      now: new Date("2026-11-23T05:05:00Z"),
+      search: false,
+    }),
   );
   assert.ok(!plain.includes("<script"));
   assert.ok(plain.includes("샘플 데이터 · sample data"));
@@ -349,6 +354,13 @@ Deno.test("[ui] layout adds the bundle only when the page needs it", () => {
     h(CompanyPage, { snap: snapshot(), sample: false, bundle: null }),
   );
   assert.ok(!noBundle.includes("<script"), "no script when the bundle was not built");
+
+  // The header's search box is an island (its typeahead): a plain GET form without JS.
+  const withSearch = renderDocument(h(Layout, { title: "t", sample: false, bundle: BUNDLE }));
+  assert.ok(withSearch.includes('data-island="SearchBox"'));
+  assert.ok(withSearch.includes(`src="${BUNDLE}"`));
+  assert.match(withSearch, /<form class="search-form typeahead" method="get" action="\/company"/);
+  assert.match(withSearch, /<input id="site-q" type="search" name="q"[^>]* role="combobox"/);
 });
 
 Deno.test("[ui] home, search, error pages", () => {
@@ -365,26 +377,61 @@ Deno.test("[ui] home, search, error pages", () => {
   assert.ok(home.includes("최근 공시") && home.includes("[기재정정]"));
   assert.ok(home.includes('aria-current="page">홈</a>'));
 
+  const hit = (o: Partial<SearchHit> & { name: string }): SearchHit => ({
+    corp_code: null,
+    stock_code: null,
+    market: null,
+    url: "/company",
+    quote: null,
+    ...o,
+  });
   const search = renderDocument(
     h(SearchPage, {
       sample: false,
       bundle: null,
       q: "한빛",
-      limit: 50,
+      page: 1,
+      pageSize: 2,
+      total: 5,
       hits: [
-        { corp_code: "00900001", corp_name: "한빛테크", stock_code: "900001", market: "코스닥" },
-        { corp_code: "00900002", corp_name: "한빛바이오", stock_code: null, market: null },
+        hit({
+          corp_code: "00900001",
+          name: "한빛테크",
+          stock_code: "900001",
+          market: "KOSDAQ",
+          url: "/company/00900001",
+          quote: { date: "2026-11-20", close: 12_300, change: -200, change_pct: -1.6 },
+        }),
+        hit({ corp_code: "00900002", name: "한빛바이오", url: "/company/00900002" }),
       ],
     }),
   );
   assert.ok(search.includes('value="한빛"'));
-  assert.ok(search.includes("2건"));
-  assert.ok(search.includes('<td class="mono">00900002</td><td class="mono">—</td>'));
+  assert.ok(search.includes("5건 중 1–2"));
+  assert.ok(search.includes('<a href="/company/00900001">한빛테크</a>'));
+  assert.match(
+    search,
+    /<td class="num down"[^>]*>12,300<\/td><td class="num down">▼ -200 \(-1\.60%\)/,
+  );
+  assert.ok(
+    search.includes('<td class="mono">—</td><td class="mono">00900002</td><td>비상장</td>'),
+  );
+  assert.ok(search.includes('href="/company?q=%ED%95%9C%EB%B9%9B&amp;page=2" rel="next"'));
+  assert.ok(search.includes('<a href="/company?q=%ED%95%9C%EB%B9%9B&amp;page=3">3</a>'));
 
   const empty = renderDocument(
-    h(SearchPage, { sample: false, bundle: null, q: "없음", limit: 50, hits: [] }),
+    h(SearchPage, {
+      sample: false,
+      bundle: null,
+      q: "없음",
+      page: 1,
+      pageSize: 50,
+      total: 0,
+      hits: [],
+    }),
   );
   assert.ok(empty.includes("검색 결과가 없습니다"));
+  assert.ok(!empty.includes('class="pager"'));
 
   const nf = renderDocument(h(NotFound, { sample: false, bundle: null, path: "/x<y>" }));
   assert.ok(nf.includes("페이지를 찾을 수 없습니다"));
@@ -394,19 +441,19 @@ Deno.test("[ui] home, search, error pages", () => {
   const bad = renderDocument(
     h(ErrorPage, { sample: false, bundle: BUNDLE, status: 400, title: "잘못된 요청" }),
   );
-  assert.ok(bad.includes(">400</p>") && !bad.includes("<script"));
+  assert.ok(bad.includes(">400</p>") && bad.includes('name="q"'));
 });
 
-Deno.test("[ui] exactHit", () => {
-  const hits = [
-    { corp_code: "00900001", corp_name: "한빛테크", stock_code: "900001", market: null },
-    { corp_code: "00900002", corp_name: "한빛테크놀로지", stock_code: "90000A", market: null },
-  ];
-  assert.equal(exactHit("00900001", hits)?.corp_code, "00900001");
-  assert.equal(exactHit("90000a", hits)?.corp_code, "00900002");
-  assert.equal(exactHit("(주)한빛 테크", hits)?.corp_code, "00900001");
-  assert.equal(exactHit("한빛", hits), null);
-  assert.equal(exactHit("", hits), null);
+Deno.test("[ui] exactHit: a code, or the one exact name", () => {
+  const h = (name: string, match: string) => ({ name, match });
+  assert.equal(exactHit([h("한빛테크", "code"), h("한빛", "name_prefix")])?.name, "한빛테크");
+  assert.equal(
+    exactHit([h("한빛테크", "name"), h("한빛테크놀로지", "name_prefix")])?.name,
+    "한빛테크",
+  );
+  assert.equal(exactHit([h("동녘물산", "name"), h("동녘물산", "name")]), null, "a shared name");
+  assert.equal(exactHit([h("한빛테크", "name_prefix")]), null);
+  assert.equal(exactHit([]), null);
 });
 
 async function withPages(fn: (app: ReturnType<typeof pageRoutes>, kv: Deno.Kv) => Promise<void>) {

@@ -3,6 +3,14 @@
  * OpenDART formats) is served by an in-process fake OpenDART and loaded through the same
  * client, raw store, normalizers and snapshot builder as live data.
  *
+ * The dataset has every company the sample knows as a DART filer: the featured ones, the
+ * IPO deals' companies and every other company the KRX sample trades
+ * (`buildSampleDataset({ tradedCompanies: true })`). {@linkcode loadSampleData} builds the
+ * featured companies' snapshots at start; {@linkcode sampleCompanies} builds the others on
+ * their first request (sample mode's `refreshCompany`, as live mode builds a company on its
+ * first visit) and in the background after start — the same ETL either way. Building all
+ * ~85 at start would cost ~0.4 s each on a file KV (one commit per raw payload).
+ *
  * @module
  */
 import { HttpClient } from "../http/mod.ts";
@@ -11,6 +19,7 @@ import { DartClient } from "../sources/dart/client.ts";
 import { createFixtureFetch, type DartDataset } from "../sources/dart/fixture_fetch.ts";
 import { sha256Hex } from "../store/blobs.ts";
 import { keys } from "../store/keys.ts";
+import { listSnapshotCorps } from "../store/snapshots.ts";
 import { buildSampleDataset, SAMPLE_AS_OF, SAMPLE_CORP_CODES } from "../../sample/dart_sample.ts";
 import { type EtlContext, refreshCompany } from "./company.ts";
 import { collectDisclosures, syncCorpMaster } from "./dart_collect.ts";
@@ -38,10 +47,13 @@ export interface SampleLoad {
   krx?: { instruments: number; stored_days: number; bars: number; ms: number };
 }
 
+/** The dataset the app's sample mode serves (every company; see the module doc). */
+export const appSampleDataset = (): DartDataset => buildSampleDataset({ tradedCompanies: true });
+
 /** A DART client answering from the sample dataset (or another dataset, for tests). */
 export function sampleDartClient(
   kv: Deno.Kv,
-  dataset: DartDataset = buildSampleDataset({ ipoDeals: true }),
+  dataset: DartDataset = appSampleDataset(),
 ): DartClient {
   const today = SAMPLE_AS_OF.replace(/-/g, "");
   const http = new HttpClient({
@@ -75,7 +87,8 @@ export async function loadSampleData(
   opts: { force?: boolean; krxHistoryFrom?: string } = {},
 ): Promise<SampleLoad> {
   const t0 = performance.now();
-  const dataset = buildSampleDataset({ ipoDeals: true });
+  const startedAt = new Date().toISOString();
+  const dataset = appSampleDataset();
   const krxFrom = opts.krxHistoryFrom ?? KRX_SAMPLE_HISTORY_FROM;
   const fingerprint = await sha256Hex(
     new TextEncoder().encode(
@@ -120,12 +133,74 @@ export async function loadSampleData(
   await loadIpoSample(kv, dart, sampleNow, buildKindSampleDataset());
   // The snapshots above were built before the deals: add the since-offer figures of listings.
   for (const corp of SAMPLE_CORP_CODES) await refreshMarketSection(kv, corp);
-  await kv.set(keys.syncState("sample", "loaded"), { fingerprint, at: new Date().toISOString() });
+  const loaded: SampleMarker = { fingerprint, at: new Date().toISOString(), started_at: startedAt };
+  await kv.set(keys.syncState("sample", "loaded"), loaded);
   return {
     companies: SAMPLE_CORP_CODES.length,
     disclosures: feed.fetched,
     skipped: false,
     ms: Math.round(performance.now() - t0),
     krx: { instruments: krx.instruments, stored_days: krx.stored_days, bars: krx.bars, ms: krx.ms },
+  };
+}
+
+/** What a finished sample load records (`sync_state/sample/loaded`). */
+interface SampleMarker {
+  fingerprint: string;
+  /** When the load ended and began. */
+  at: string;
+  started_at?: string;
+}
+
+/** Sample mode's on-demand company builds (see the module doc). */
+export interface SampleCompanies {
+  /**
+   * Builds (or rebuilds) one company of the dataset through the ETL; concurrent calls for
+   * the same company share one build. A corp the dataset has no company.json for (a
+   * corp-master row only) is left alone.
+   */
+  refresh(corpCode: string): Promise<void>;
+  /**
+   * Builds, one after the other, every company of the dataset whose snapshot is missing or
+   * older than the last sample load. Resolves with the number built.
+   */
+  warm(): Promise<number>;
+}
+
+/** {@linkcode SampleCompanies} on `kv` (the sample must have been loaded into it). */
+export function sampleCompanies(
+  kv: Deno.Kv,
+  dataset: DartDataset = appSampleDataset(),
+): SampleCompanies {
+  const ctx: EtlContext = { kv, dart: sampleDartClient(kv, dataset), now: sampleNow, sample: true };
+  const building = new Map<string, Promise<void>>();
+  const refresh = (corp: string): Promise<void> => {
+    if (!dataset.companies[corp]) return Promise.resolve();
+    let p = building.get(corp);
+    if (!p) {
+      p = refreshCompany(ctx, corp).then((r) => {
+        if (r.error) log.warn("sample company build failed", { corp_code: corp, error: r.error });
+      }).finally(() => building.delete(corp));
+      building.set(corp, p);
+    }
+    return p;
+  };
+  return {
+    refresh,
+    async warm() {
+      // Snapshots built since the last load began are current (the featured ones included).
+      const marker = await kv.get<SampleMarker>(keys.syncState("sample", "loaded"));
+      const loadedAt = marker.value?.started_at ?? marker.value?.at ?? "";
+      const builtAt = new Map(
+        (await listSnapshotCorps(kv, 100_000)).map((e) => [e.corp_code, e.built_at]),
+      );
+      let built = 0;
+      for (const corp of Object.keys(dataset.companies)) {
+        if ((builtAt.get(corp) ?? "") >= loadedAt && builtAt.has(corp)) continue;
+        await refresh(corp);
+        built++;
+      }
+      return built;
+    },
   };
 }

@@ -1,20 +1,36 @@
 /**
  * The corp master (corpCode.xml): one record per DART filer, a unique index by stock code,
- * and a compact search index (code, name, stock code) kept as one blob: name search loads
- * it once per process and version, instead of scanning 100,000 KV entries.
+ * and a compact copy (code, name, stock code, English name) kept as one blob, from which
+ * {@linkcode CompanySearch} builds the in-memory search index (`lib/search.ts`) over the
+ * corp master and the KRX instruments: loaded once per process and version instead of
+ * scanning 100,000 KV entries, rebuilt when either list changes.
  *
  * @module
  */
 import { type Corp, MARKET_LABEL, type Profile } from "../etl/schemas.ts";
+import { KRX_MARKETS } from "../market/model.ts";
+import {
+  type CorpRecord,
+  normalizeName,
+  type SearchHit,
+  SearchIndex,
+  type SearchOptions,
+  type SearchPage,
+} from "../search.ts";
 import { getBlob, putBlob } from "./blobs.ts";
+import { EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
 import { AtomicBatcher } from "./kv.ts";
+import { getDay, type StoredInstrument } from "./market.ts";
+import { marketCacheFor } from "./market_cache.ts";
+
+export { normalizeName };
 
 export interface CorpMasterMeta {
   total: number;
   listed: number;
   updated_at: string;
-  /** Blob hash of the search index. */
+  /** Blob hash of the compact copy search is built from (`[code, name, stock, eng][]`). */
   search_blob: string;
 }
 
@@ -24,21 +40,6 @@ export interface CorpMasterResult {
   changed: number;
   removed: number;
   commits: number;
-}
-
-export interface CorpHit {
-  corp_code: string;
-  corp_name: string;
-  stock_code: string | null;
-  market: string | null;
-}
-
-/** Normalizes a company name for matching: drops 주식회사/(주), spaces and case. */
-export function normalizeName(name: string): string {
-  return name
-    .replace(/\(주\)|㈜|주식회사|\(유\)|유한회사/g, "")
-    .replace(/[\s·.,&()\-]/g, "")
-    .toLowerCase();
 }
 
 const same = (a: Corp, b: Corp) =>
@@ -82,7 +83,12 @@ export async function upsertCorpMaster(kv: Deno.Kv, corps: Corp[]): Promise<Corp
   await batch.flush();
 
   const rows = corps.filter((c) => seen.delete(c.corp_code)); // first occurrence of each code
-  const index = rows.map((c) => [c.corp_code, c.corp_name, c.stock_code ?? ""]);
+  const index = rows.map((c) => [
+    c.corp_code,
+    c.corp_name,
+    c.stock_code ?? "",
+    c.corp_eng_name ?? "",
+  ]);
   const blob = await putBlob(
     kv,
     new TextEncoder().encode(JSON.stringify(index)),
@@ -113,67 +119,189 @@ export async function corpCodeByStock(kv: Deno.Kv, stockCode: string): Promise<s
   return (await kv.get<string>(keys.corpByStock(stockCode))).value;
 }
 
-interface SearchIndex {
-  blob: string;
-  rows: { code: string; name: string; norm: string; stock: string }[];
+/** Last close and change of a listed code, as of the latest stored trading day. */
+export interface Quote {
+  date: string;
+  close: number | null;
+  change: number | null;
+  change_pct: number | null;
 }
-const searchCache = new WeakMap<Deno.Kv, SearchIndex>();
 
-async function loadSearchIndex(kv: Deno.Kv): Promise<SearchIndex | null> {
-  const meta = await getCorpMasterMeta(kv);
-  if (!meta) return null;
-  const cached = searchCache.get(kv);
-  if (cached?.blob === meta.search_blob) return cached;
-  const bytes = await getBlob(kv, meta.search_blob);
-  if (!bytes) return null;
-  const raw = JSON.parse(new TextDecoder().decode(bytes)) as [string, string, string][];
-  const idx: SearchIndex = {
-    blob: meta.search_blob,
-    rows: raw.map(([code, name, stock]) => ({ code, name, norm: normalizeName(name), stock })),
-  };
-  searchCache.set(kv, idx);
-  return idx;
+/** A search hit with its quote (null: no stored price). */
+export interface QuotedHit extends SearchHit {
+  quote: Quote | null;
 }
+
+/** A page of quoted hits. */
+export interface QuotedPage extends Omit<SearchPage, "hits"> {
+  hits: QuotedHit[];
+}
+
+interface Built {
+  index: SearchIndex;
+  /** Corp-master meta versionstamp and blob the index was built from. */
+  metaEpoch: string | null;
+  blob: string;
+  /** The instrument list (the market cache's array) and its signature. */
+  instruments: StoredInstrument[];
+  instSig: string;
+}
+
+/** Instruments are only added or rewritten (with a new `updated_at`), never deleted. */
+function instrumentSignature(list: StoredInstrument[]): string {
+  let latest = "";
+  for (const i of list) if (i.updated_at > latest) latest = i.updated_at;
+  return `${list.length}|${latest}`;
+}
+
+/** How long a read of the corp master's version is trusted. */
+const MASTER_CHECK_MS = 1_000;
 
 /**
- * Searches corps by corp_code, stock code, or name (exact, then prefix, then substring;
- * listed companies first within each rank). Markets come from stored profiles.
+ * Search over a KV's corp master and KRX instruments (one per KV: {@linkcode companySearch}).
+ * The index is rebuilt when the corp master's blob or the instrument list changes; the
+ * version checks cost one `kv.get` per second at most (the market cache's epoch read covers
+ * the instruments). Quotes come from the latest trading day's cross-sections, read once per
+ * market epoch.
+ */
+export class CompanySearch {
+  #built: Built | null = null;
+  #building: Promise<Built> | null = null;
+  #master: EpochPoll;
+  /** Indexes built so far (a rebuild counter, for tests and metrics). */
+  builds = 0;
+
+  /** `checkMs`: how long a read of the corp master's version is trusted (default 1 s). */
+  constructor(private kv: Deno.Kv, private opts: { checkMs?: number } = {}) {
+    this.#master = new EpochPoll(kv, keys.corpMasterMeta(), undefined, () => {});
+  }
+
+  /** The current index (built or rebuilt first when the data changed). */
+  async index(): Promise<SearchIndex> {
+    await this.#master.fresh(this.opts.checkMs ?? MASTER_CHECK_MS);
+    const instruments = await marketCacheFor(this.kv).instruments();
+    const b = this.#built;
+    if (b && b.metaEpoch === this.#master.epoch && b.instruments === instruments) return b.index;
+    this.#building ??= this.#rebuild(instruments).finally(() => this.#building = null);
+    return (await this.#building).index;
+  }
+
+  async #rebuild(instruments: StoredInstrument[]): Promise<Built> {
+    const metaEpoch = this.#master.epoch;
+    const meta = await getCorpMasterMeta(this.kv);
+    const blob = meta?.search_blob ?? "";
+    const instSig = instrumentSignature(instruments);
+    const b = this.#built;
+    if (b && b.blob === blob && b.instSig === instSig) {
+      // A new version of the same data (a sync that changed nothing): keep the index.
+      return this.#built = { ...b, metaEpoch, instruments };
+    }
+    const bytes = blob ? await getBlob(this.kv, blob) : null;
+    const rows = bytes
+      ? (JSON.parse(new TextDecoder().decode(bytes)) as string[][]).map((
+        [corp_code, corp_name, stock_code, corp_eng_name],
+      ): CorpRecord => ({ corp_code, corp_name, stock_code, corp_eng_name }))
+      : [];
+    const index = SearchIndex.build(rows, instruments);
+    this.builds++;
+    return this.#built = { index, metaEpoch, blob, instruments, instSig };
+  }
+
+  /** One page of hits for `q`, each with its quote. */
+  async search(q: string, opts: SearchOptions = {}): Promise<QuotedPage> {
+    const page = (await this.index()).search(q, opts);
+    const quotes = await this.quotes(page.hits.flatMap((h) => (h.market ? [h.stock_code!] : [])));
+    return {
+      ...page,
+      hits: page.hits.map((h) => ({
+        ...h,
+        quote: h.stock_code ? quotes.get(h.stock_code) ?? null : null,
+      })),
+    };
+  }
+
+  /**
+   * Quotes of listed codes: the latest stored trading day's bar, else (a code that did not
+   * trade that day) its price summary. Codes without any stored price are left out.
+   */
+  async quotes(codes: string[]): Promise<Map<string, Quote>> {
+    const cache = marketCacheFor(this.kv);
+    const day = await cache.memo("search:latest_quotes", async () => {
+      const date = await cache.latestDay();
+      const m = new Map<string, Quote>();
+      if (!date) return m;
+      for (const mk of KRX_MARKETS) {
+        for (const b of await getDay(this.kv, date, mk)) {
+          m.set(b.code, { date, close: b.close, change: b.change, change_pct: b.change_pct });
+        }
+      }
+      return m;
+    });
+    const out = new Map<string, Quote>();
+    for (const code of codes) {
+      const q = day.get(code);
+      if (q) {
+        out.set(code, q);
+        continue;
+      }
+      const s = await cache.summary(code);
+      if (s) {
+        out.set(code, { date: s.date, close: s.close, change: s.change, change_pct: s.change_pct });
+      }
+    }
+    return out;
+  }
+}
+
+const searches = new WeakMap<Deno.Kv, CompanySearch>();
+
+/** The shared {@linkcode CompanySearch} of a KV. */
+export function companySearch(kv: Deno.Kv): CompanySearch {
+  let s = searches.get(kv);
+  if (!s) searches.set(kv, s = new CompanySearch(kv));
+  return s;
+}
+
+/** A company search hit (`GET /api/v1/company/search`). */
+export interface CorpHit {
+  corp_code: string;
+  corp_name: string;
+  stock_code: string | null;
+  market: string | null;
+}
+
+/** Market labels of KRX markets, as DART's corp_cls labels them. */
+const KRX_MARKET_LABEL: Record<string, string> = {
+  KOSPI: MARKET_LABEL.Y,
+  KOSDAQ: MARKET_LABEL.K,
+  KONEX: MARKET_LABEL.N,
+};
+
+/**
+ * Companies only (entries with a corp_code), best first, as {@linkcode CompanySearch}
+ * ranks them. The market is the KRX instrument's, else the stored profile's (유가증권,
+ * 코스닥, 코넥스, 기타).
  */
 export async function searchCorps(kv: Deno.Kv, q: string, limit = 20): Promise<CorpHit[]> {
-  const query = q.trim();
-  if (!query) return [];
-  const idx = await loadSearchIndex(kv);
-  if (!idx) return [];
-  const upper = query.toUpperCase();
-  const norm = normalizeName(query);
-  const scored: { row: SearchIndex["rows"][number]; score: number }[] = [];
-  for (const row of idx.rows) {
-    let score = 0;
-    if (row.code === query || (row.stock && row.stock === upper)) score = 100;
-    else if (norm && row.norm === norm) score = 90;
-    else if (norm && row.norm.startsWith(norm)) score = 70;
-    else if (norm && row.norm.includes(norm)) score = 50;
-    else if (/^[0-9A-Z]{2,}$/.test(upper) && row.stock.startsWith(upper)) score = 40;
-    if (!score) continue;
-    if (row.stock) score += 5;
-    scored.push({ row, score });
+  const index = await companySearch(kv).index();
+  const top: SearchHit[] = [];
+  for (let offset = 0; top.length < limit; offset += 100) {
+    const page = index.search(q, { offset, limit: 100 });
+    top.push(...page.hits.filter((h) => h.corp_code).slice(0, limit - top.length));
+    if (offset + 100 >= page.total) break;
   }
-  scored.sort((a, b) =>
-    b.score - a.score || a.row.name.length - b.row.name.length ||
-    a.row.name.localeCompare(b.row.name, "ko")
-  );
-  const top = scored.slice(0, limit).map((s) => s.row);
   const markets = new Map<string, string>();
-  for (let i = 0; i < top.length; i += 10) {
-    const got = await kv.getMany<Profile[]>(top.slice(i, i + 10).map((r) => keys.profile(r.code)));
+  const unknown = top.filter((h) => !h.market).map((h) => h.corp_code!);
+  for (let i = 0; i < unknown.length; i += 10) {
+    const got = await kv.getMany<Profile[]>(unknown.slice(i, i + 10).map((c) => keys.profile(c)));
     for (const g of got) {
       if (g.value) markets.set(g.value.corp_code, MARKET_LABEL[g.value.corp_cls]);
     }
   }
-  return top.map((r) => ({
-    corp_code: r.code,
-    corp_name: r.name,
-    stock_code: r.stock || null,
-    market: markets.get(r.code) ?? null,
+  return top.map((h) => ({
+    corp_code: h.corp_code!,
+    corp_name: h.corp_name ?? h.name,
+    stock_code: h.stock_code,
+    market: (h.market ? KRX_MARKET_LABEL[h.market] : markets.get(h.corp_code!)) ?? null,
   }));
 }

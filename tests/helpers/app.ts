@@ -4,7 +4,7 @@
  */
 import type { Hono } from "hono";
 import { loadConfig } from "../../config.ts";
-import { loadSampleData } from "../../lib/etl/sample.ts";
+import { loadSampleData, sampleCompanies } from "../../lib/etl/sample.ts";
 import { SnapshotCache } from "../../lib/store/snapshots.ts";
 import { SAMPLE_CORP_CODES } from "../../sample/dart_sample.ts";
 import { createApp } from "../../routes/app.ts";
@@ -29,7 +29,9 @@ export async function buildTestApp(
   const config = loadConfig({ KDESK_KV_PATH: ":memory:", KDESK_SAMPLE: "on" });
   const snapshots = new SnapshotCache(kv);
   const islandBundle = opts.bundle ? await ensureBuild() : null;
-  const deps: AppDeps = { kv, config, snapshots, islandBundle, ...opts.deps };
+  // As main.ts: the non-featured sample companies are built on their first request.
+  const refreshCompany = sampleCompanies(kv).refresh;
+  const deps: AppDeps = { kv, config, snapshots, islandBundle, refreshCompany, ...opts.deps };
   const app = createApp(deps);
   return {
     app,
