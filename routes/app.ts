@@ -119,7 +119,8 @@ function instrument(app: Hono): Hono {
         const h = res.headers;
         h.set("x-content-type-options", "nosniff");
         h.set("referrer-policy", "same-origin");
-        h.set("content-security-policy", PAGE_CSP);
+        // A page that sets its own policy (the API docs) keeps it.
+        if (!h.has("content-security-policy")) h.set("content-security-policy", PAGE_CSP);
         h.set("x-frame-options", "DENY");
       } catch {
         // immutable headers

@@ -53,7 +53,7 @@ export const TAGS = {
   companies: {
     name: "Companies",
     description:
-      "DART company snapshots (profile, financials, indicators, disclosures), statements and company search.",
+      "DART company snapshots (profile, financials, indicators, disclosures), statements, and search over every company and KRX instrument.",
   },
   ipo: {
     name: "IPO",

@@ -13,7 +13,7 @@ import { MATCH_KINDS } from "../lib/search.ts";
 import { companySearch, type QuotedPage } from "../lib/store/corps.ts";
 import { entityUrl } from "../components/links.ts";
 import type { AppDeps } from "./deps.ts";
-import { get } from "./get.ts";
+import { get, tagged } from "./get.ts";
 import { Problem, problem } from "./problem.ts";
 
 /** Most hits one request may ask for. */
@@ -56,6 +56,7 @@ const searchRoute = createRoute({
   method: "get",
   path: "/api/v1/search",
   operationId: "search",
+  tags: tagged("companies"),
   summary: "Search companies and instruments",
   description:
     "Every company of the DART corp master and every KRX instrument by name (spaces, case and legal forms ignored), 종목코드, 고유번호, ISIN or 초성 (`ㅅㅅ`, `ㄱㄹ`), ranked: exact code, exact name, code prefix, name prefix, 초성 prefix, name contains, 초성 contains, a syllable still being typed (`삼서` → 삼성…), English name. Each hit carries its market and last close. Paged with `cursor`.",

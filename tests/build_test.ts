@@ -117,15 +117,23 @@ Deno.test({
       assert.deepEqual(preloads(company), chunks, "shared chunks preloaded once each");
       assert.ok(!company.includes(build.islands.Watchlist.src), "no island it did not render");
 
-      // A page of sortable tables only: the enhancement, no preact, no island.
+      // A page of sortable tables only: the enhancement and the header's search box (the
+      // one island every page has), no chart code.
+      const search = build.islands.SearchBox;
       for (const path of ["/", "/market", "/ipo?view=table"]) {
         const html = await (await t.app.request(path)).text();
-        assert.deepEqual(rendered(html), [], `${path} renders no island`);
-        assert.deepEqual(scripts(html), [build.enhance.src], path);
-        assert.deepEqual(preloads(html), build.enhance.preload, path);
+        assert.deepEqual(rendered(html), ["SearchBox"], `${path} renders only the search box`);
+        assert.deepEqual(scripts(html), [search.src, build.enhance.src].sort(), path);
+        assert.deepEqual(
+          preloads(html),
+          [...new Set([...search.preload, ...build.enhance.preload])].sort(),
+          path,
+        );
       }
-      // A page with no island and no table loads no script at all.
-      const plain = renderDocument(h(Layout, { title: "t", sample: false, bundle: build }));
+      // A page with no island and no table (and no header search) loads no script at all.
+      const plain = renderDocument(
+        h(Layout, { title: "t", sample: false, bundle: build, search: false }),
+      );
       assert.deepEqual([scripts(plain), preloads(plain)], [[], []]);
       // No inline script anywhere (pages carry a CSP).
       for (const html of [company, await (await t.app.request("/api/docs")).text()]) {

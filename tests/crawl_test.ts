@@ -111,7 +111,7 @@ Deno.test({
           ["stock pages from /market", /^\/stock\/[0-9A-Z]{6}$/],
           ["IPO deal pages", /^\/ipo\/[A-Z]\w+$/],
           ["company workbooks", /^\/api\/v1\/export\/company\/\d{8}\.xlsx$/],
-          ["the island bundle", /^\/static\/build\/islands-[0-9a-f]+\.js$/],
+          ["island scripts", /^\/static\/build\/island-\w+-[0-9A-Za-z]+\.js$/],
         ] as const
       ) {
         assert.ok(urls.some((u) => re.test(u)), `crawl reached no ${what}`);

@@ -132,7 +132,11 @@ Deno.test("[forms] /exports: blank dates are the default year, errors in Korean 
     jobs: sampleJobsContext(t.kv),
   });
   const post = (fields: Record<string, string>) =>
-    app.request("/exports", { method: "POST", body: new URLSearchParams(fields) });
+    app.request("/exports", {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { "sec-fetch-site": "same-origin" },
+    });
   try {
     const blank = await post({ market_code: "", date_from: "", date_to: "", output_format: "" });
     assert.equal(blank.status, 303, await blank.clone().text().then((h) => h.slice(0, 200)));
@@ -155,6 +159,7 @@ Deno.test("[forms] /exports: blank dates are the default year, errors in Korean 
     const unknown = parse(
       await (await app.request("/exports", {
         method: "POST",
+        headers: { "sec-fetch-site": "same-origin" },
         body: new URLSearchParams([["market_code", "KOSPI"], ["index_codes", "NOPE"]]),
       })).text(),
     );

@@ -264,7 +264,13 @@ Deno.test("[fuzz] no input makes a 5xx; API errors are problem+json", async () =
       },
       { method: "GET", path: "/", params: [], examples },
       { method: "GET", path: "/market", params: q("date"), examples },
-      { method: "GET", path: "/company", params: q("q"), examples },
+      { method: "GET", path: "/company", params: q("q", "page"), examples },
+      {
+        method: "GET",
+        path: "/stock/{code}",
+        params: p("code"),
+        examples: { ...examples, code: "005930" },
+      },
       { method: "GET", path: "/company/{corp_code}", params: p("corp_code"), examples },
       {
         method: "GET",

@@ -358,7 +358,7 @@ Deno.test("[ui] layout adds the bundle only when the page needs it", () => {
   // The header's search box is an island (its typeahead): a plain GET form without JS.
   const withSearch = renderDocument(h(Layout, { title: "t", sample: false, bundle: BUNDLE }));
   assert.ok(withSearch.includes('data-island="SearchBox"'));
-  assert.ok(withSearch.includes(`src="${BUNDLE}"`));
+  assert.ok(withSearch.includes(`src="${BUNDLE.islands.SearchBox.src}"`));
   assert.match(withSearch, /<form class="search-form typeahead" method="get" action="\/company"/);
   assert.match(withSearch, /<input id="site-q" type="search" name="q"[^>]* role="combobox"/);
 });

@@ -449,6 +449,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search companies and instruments
+         * @description Every company of the DART corp master and every KRX instrument by name (spaces, case and legal forms ignored), 종목코드, 고유번호, ISIN or 초성 (`ㅅㅅ`, `ㄱㄹ`), ranked: exact code, exact name, code prefix, name prefix, 초성 prefix, name contains, 초성 contains, a syllable still being typed (`삼서` → 삼성…), English name. Each hit carries its market and last close. Paged with `cursor`.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/backtest/exports": {
         parameters: {
             query?: never;
@@ -821,6 +841,13 @@ export interface components {
             sub_comp: number | null;
             uw: string[];
             filed: string | null;
+            /** @description 수요예측일 (absent in pipelines stored before it was added) */
+            book?: {
+                /** @description Date, YYYY-MM-DD (KST) */
+                from: string;
+                /** @description Date, YYYY-MM-DD (KST) */
+                to: string;
+            } | null;
             sub: components["schemas"]["DateRange"];
             pay: string | null;
             list: string | null;
@@ -1243,6 +1270,48 @@ export interface components {
             };
             /** @description 기관합계 = 금융투자..연기금 */
             institutions: number | null;
+        };
+        SearchResults: {
+            query: string;
+            /** @description Hits in all pages */
+            total: number;
+            items: components["schemas"]["SearchItem"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            next_cursor: string | null;
+        };
+        SearchItem: {
+            /** @description DART 고유번호; null for an instrument without one */
+            corp_code: string | null;
+            /** @description 종목코드; null when unlisted */
+            stock_code: string | null;
+            isin: string | null;
+            /** @description 종목명 when listed, else the company name */
+            name: string;
+            /** @description The corp-master name */
+            corp_name: string | null;
+            /**
+             * @description KRX market; null when not a KRX instrument
+             * @enum {string|null}
+             */
+            market: "KOSPI" | "KOSDAQ" | "KONEX" | null;
+            /**
+             * @description How it matched, best first: code, name, code_prefix, name_prefix, initials_prefix (초성), name_contains, initials_contains, partial (a syllable still being typed), other_name (English or full name)
+             * @enum {string}
+             */
+            match: "code" | "name" | "code_prefix" | "name_prefix" | "initials_prefix" | "name_contains" | "initials_contains" | "partial" | "other_name";
+            /** @description The page: /company/{corp_code}, or /stock/{code} without a corp */
+            url: string;
+            /** @description Last close and change; null without stored prices */
+            quote: {
+                /** @description The trading day of `close` (YYYY-MM-DD, KST) */
+                date: string;
+                /** @description 종가 (원) */
+                close: number | null;
+                /** @description 대비 (원, signed) */
+                change: number | null;
+                /** @description 등락률 % */
+                change_pct: number | null;
+            } | null;
         };
         BacktestExportCreated: {
             job_id: string;
@@ -1757,6 +1826,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     streamPrices: {
@@ -1801,7 +1888,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recently viewed codes plus featured codes */
+            /** @description Recently viewed codes plus featured codes, with their last KRX closes */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1811,6 +1898,10 @@ export interface operations {
                         codes: string[];
                         viewed: string[];
                         featured: string[];
+                        /** @description The last stored KRX close of each code that has one (the simulator's base price) */
+                        closes: {
+                            [key: string]: number;
+                        };
                         generated_at: string;
                     };
                 };
@@ -1869,6 +1960,7 @@ export interface operations {
                 q?: string;
                 all_versions?: "true" | "false";
                 limit?: number;
+                /** @description `cursor` of the previous page (opaque) */
                 cursor?: string;
             };
             header?: never;
@@ -1980,7 +2072,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    job: "dart_poll" | "dart_daily" | "dart_financials_weekly" | "dart_corp_master" | "source_health" | "exports_sweep" | "kind_ipo" | "krx_daily";
+                    job: "dart_poll" | "dart_daily" | "dart_financials_weekly" | "dart_corp_master" | "source_health" | "exports_sweep" | "kind_ipo" | "krx_daily" | "krx_catchup";
                     /** @description dart_daily only: the day to collect */
                     day?: string;
                 };
@@ -2036,7 +2128,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description The body is over 4 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 30 admin requests a minute, or 10 failed attempts from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2121,7 +2231,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description The body is over 4 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 30 admin requests a minute, or 10 failed attempts from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,6 +2624,41 @@ export interface operations {
             };
         };
     };
+    search: {
+        parameters: {
+            query: {
+                /** @description 회사명, 종목명, 종목코드, 고유번호, ISIN or 초성 */
+                q: string;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hits, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBacktestExports: {
         parameters: {
             query?: {
@@ -2551,6 +2714,33 @@ export interface operations {
             };
             /** @description Invalid input */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 10 exports per minute from this client; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
