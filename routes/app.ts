@@ -80,6 +80,9 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** A path parameter's router pattern: `:name{regex}` up to the end of its segment. */
+const PARAM_PATTERN = /(:\w+)\{.*?\}(?=\/|$)/g;
+
 /** Route labels by request line, bounded: raw paths (`/company/00912345`) are many. */
 const LABEL_CACHE_MAX = 4096;
 
@@ -102,7 +105,10 @@ function instrument(app: Hono): Hono {
     if (label === undefined) {
       // The last matched handler's pattern, as Hono's routePath(c, -1) reports it.
       const matched = app.router.match(method === "HEAD" ? "GET" : method, path)[0];
-      label = matched.length ? matched[matched.length - 1][0][1].path : "(unmatched)";
+      // A parameter's router pattern (`:id{…}`, see routes/get.ts) is not part of the label.
+      label = matched.length
+        ? matched[matched.length - 1][0][1].path.replace(PARAM_PATTERN, "$1")
+        : "(unmatched)";
       if (labels.size >= LABEL_CACHE_MAX) labels.clear();
       labels.set(k, label);
     }

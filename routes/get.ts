@@ -21,6 +21,20 @@ export type Input<R extends RouteConfig> = {
     : Record<string, never>;
 };
 
+/** Options of {@link get}. */
+export interface GetOptions {
+  /** A synchronous answer for input it recognises exactly (a cache hit), else null. */
+  fast?: (c: Context) => Response | null;
+  /**
+   * Router patterns of path parameters (`{ pipeline_id: "(?!pipeline$)[^/]+" }`), for a
+   * parameter whose segment must not also match a literal sibling route: a request that two
+   * routes match runs through Hono's async composition (a Promise, never a synchronous
+   * answer) and is labelled in the metrics with the last one's pattern. The OpenAPI path and
+   * the validation are unchanged; metrics label the route without the pattern.
+   */
+  params?: Record<string, string>;
+}
+
 /**
  * Registers a GET route: documented in the OpenAPI registry from its zod schemas, and
  * validated with the same schemas by a synchronous `safeParse` (measured: the async
@@ -31,13 +45,17 @@ export function get<R extends RouteConfig>(
   app: OpenAPIHono,
   route: R,
   handler: (c: Context, input: Input<R>) => Response | Promise<Response>,
-  fast?: (c: Context) => Response | null,
+  opts: GetOptions = {},
 ): void {
   app.openAPIRegistry.registerPath(route);
   const query = route.request?.query as z.ZodType | undefined;
   const params = route.request?.params as z.ZodType | undefined;
-  app.get(route.path.replace(/\{(\w+)\}/g, ":$1"), (c) => {
-    // An optional synchronous answer for input it recognises exactly (a cache hit).
+  const { fast, params: patterns = {} } = opts;
+  const path = route.path.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => patterns[name] ? `:${name}{${patterns[name]}}` : `:${name}`,
+  );
+  app.get(path, (c) => {
     const hit = fast?.(c);
     if (hit) return hit;
     const p = params ? params.safeParse(c.req.param()) : { success: true as const, data: {} };

@@ -144,6 +144,15 @@ export function aliasRedirect(url: string, path: string, to: string): Response {
   });
 }
 
+/**
+ * The deal route's router pattern for `{pipeline_id}`: any segment but `pipeline`. Without
+ * it `GET /api/v1/ipo/pipeline` matches the deal route too, Hono runs the two handlers
+ * through its async composition, and a cached pipeline page is a Promise instead of a
+ * synchronous clone of its prebuilt response (and is labelled as the deal route in the
+ * metrics). Ids are still validated by the route's schema: a malformed one stays a 400.
+ */
+const NOT_PIPELINE = "(?!pipeline$)[^/]+";
+
 /** Below this size gzip costs more than it saves. */
 const GZIP_MIN = 1024;
 
@@ -288,6 +297,6 @@ export function ipoApiRoutes(deps: AppDeps): OpenAPIHono {
       return problem(404, `No IPO deal ${params.pipeline_id}`, { instance: c.req.path });
     }
     return sendEncoded(body, c.req.header("accept-encoding") ?? "", GZIP_MIN);
-  });
+  }, { params: { pipeline_id: NOT_PIPELINE } });
   return app;
 }

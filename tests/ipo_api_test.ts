@@ -138,6 +138,59 @@ Deno.test("[ipo api] filters and cursor paging", async () => {
   }
 });
 
+Deno.test("[ipo api] a cached pipeline page is a synchronous Response, as the full path answers it", async () => {
+  const t = await setup();
+  const count = async (route: string) => {
+    const text = await (await t.app.request("/metrics")).text();
+    const series = `kdesk_http_request_duration_seconds_count{route="${route}",method="GET"} `;
+    const line = text.split("\n").find((l) => l.startsWith(series));
+    return line ? Number(line.slice(series.length)) : 0;
+  };
+  try {
+    const filtered = `${PIPE}?stage=${encodeURIComponent("상장")}&market=${
+      encodeURIComponent("코스닥")
+    }`;
+    for (const path of [PIPE, filtered]) {
+      for (const headers of [{ "accept-encoding": "gzip" }, {}] as Record<string, string>[]) {
+        const url = `http://localhost${path}`;
+        const full = await t.app.fetch(new Request(url, { headers })); // fills the cache
+        const fullBytes = new Uint8Array(await full.arrayBuffer());
+        const before = await count(PIPE);
+        // `/api/v1/ipo/pipeline` must not also match the deal route `/api/v1/ipo/:pipeline_id`:
+        // two matched handlers run through Hono's async composition (a Promise).
+        const res = t.app.fetch(new Request(url, { headers }));
+        assert.ok(res instanceof Response, `${path} ${JSON.stringify(headers)}: synchronous`);
+        assert.equal(res.status, 200);
+        assert.deepEqual([...res.headers], [...full.headers]);
+        assert.deepEqual(new Uint8Array(await res.arrayBuffer()), fullBytes);
+        assert.equal(await count(PIPE) - before, 1, "timed and labelled as the pipeline route");
+      }
+    }
+    // The deal route is unchanged around it: a deal, a malformed id (400), an unknown one (404).
+    const dealsBefore = await count("/api/v1/ipo/:pipeline_id");
+    const deal = await t.app.request(`/api/v1/ipo/${HARAM}`);
+    assert.equal(deal.status, 200);
+    assert.equal((await deal.json()).item.pipeline_id, HARAM);
+    assert.equal(
+      await count("/api/v1/ipo/:pipeline_id") - dealsBefore,
+      1,
+      "labelled by its pattern without the router regex",
+    );
+    const cases: [string, number][] = [["pipelinex", 400], ["Pipeline", 400], [
+      "D00000000000000",
+      404,
+    ]];
+    for (const [id, status] of cases) {
+      const res = await t.app.request(`/api/v1/ipo/${id}`);
+      assert.equal(res.status, status, id);
+      assert.equal(res.headers.get("content-type"), "application/problem+json; charset=utf-8");
+      await res.body?.cancel();
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("[ipo etl] only touched deals are rebuilt", async () => {
   const t = await setup();
   try {
