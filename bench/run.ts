@@ -8,6 +8,7 @@
 const ALL: Record<string, string[]> = {
   corpcode: ["bench/corpcode.ts"],
   search: ["bench/search.ts", "3000", "100000"],
+  route_ratio: ["bench/route_ratio.ts", "--rounds", "3", "--seconds", "10"],
   snapshot_load: ["bench/snapshot_load.ts", "3", "10"],
   daily_collection: ["bench/daily_collection.ts", "2000", "400"],
   sse_latency: ["bench/sse_latency.ts", "1000", "30", "100"],

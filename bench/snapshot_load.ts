@@ -4,9 +4,12 @@
  * a bare Hono hello-world, alternating in the same run. wrk: 2 threads, 64 connections,
  * 10 s per measurement, loopback only. The snapshot is measured twice: as a browser or
  * HTTP library asks for it (`Accept-Encoding: gzip`, the app sends its cached gzip copy)
- * and with no Accept-Encoding (identity, 17.6 KB of JSON). A third server answers with the
- * byte-identical gzip body from a raw Deno.serve handler: the ceiling any implementation of
- * this route can reach on the machine. Prints one JSON line with medians and ratios.
+ * and with no Accept-Encoding (identity, 17.6 KB of JSON). A third server answers from a raw
+ * Deno.serve handler with the same JSON re-compressed by CompressionStream (not the app's
+ * exact bytes or headers). Prints one JSON line with medians and ratios.
+ *
+ * The read-route bar (≥ 0.6 of a raw handler sending the app's exact bytes and headers, p99
+ * < 20 ms) is measured by bench/route_ratio.ts.
  *
  * Run: deno run -A bench/snapshot_load.ts [rounds=3] [seconds=10]
  */

@@ -61,10 +61,12 @@ export async function startServer(
   args: string[],
   readyUrl: string,
   env: Record<string, string> = {},
+  cwd?: string,
 ): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, ...args],
     env,
+    cwd,
     stdout: "null",
     stderr: "inherit",
   }).spawn();
@@ -98,3 +100,50 @@ export const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (listen on port 0, close), for a child
+ * server that must be told its port up front. Parallel runs then never share a fixed port.
+ */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the command name (which may contain spaces) start at state (field 3).
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/**
+ * Waits until a server process is quiet: every `windowMs` window of the last `quietMs` under
+ * `maxCpu` (a fraction of one core), for at most `maxMs`. A freshly started app keeps working
+ * after it answers (kdesk in sample mode: the background build of the other sample companies,
+ * then, about 17 s later, V8's memory reducer compacting the ~200 MB heap it left: ~0.5 s of
+ * CPU seen with --trace-gc); measuring it then would measure that work.
+ */
+export async function waitIdle(
+  pid: number,
+  opts: { maxMs: number; quietMs: number; windowMs?: number; maxCpu?: number },
+): Promise<{ waited_ms: number; settled: boolean; last_busy_cpu: number | null }> {
+  const windowMs = opts.windowMs ?? 1000, maxCpu = opts.maxCpu ?? 0.05;
+  const t0 = Date.now();
+  let quietSince = t0, lastBusy: number | null = null;
+  let before = await cpuSeconds(pid);
+  while (Date.now() - t0 < opts.maxMs) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = await cpuSeconds(pid);
+    const cpu = (now - before) / (windowMs / 1000);
+    before = now;
+    if (cpu >= maxCpu) [quietSince, lastBusy] = [Date.now(), cpu];
+    if (Date.now() - quietSince >= opts.quietMs) {
+      return { waited_ms: Date.now() - t0, settled: true, last_busy_cpu: lastBusy };
+    }
+  }
+  return { waited_ms: Date.now() - t0, settled: false, last_busy_cpu: lastBusy };
+}

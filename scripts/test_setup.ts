@@ -1,10 +1,12 @@
 /**
  * Runs before `deno task test`: makes sure what the suite needs is on the machine.
- * Chromium (for the browser tests) and faketime (tests/cron_deno_test.ts fires the real
- * `Deno.cron` at chosen instants) come from Debian's packages when we are root.
+ * Chromium (for the browser tests), faketime (tests/cron_deno_test.ts fires the real
+ * `Deno.cron` at chosen instants) and wrk (tests/route_ratio_test.ts runs the route benchmark
+ * for a second) come from Debian's packages when we are root.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const FAKETIME = "/usr/bin/faketime";
+const WRK = "/usr/bin/wrk";
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -23,6 +25,7 @@ async function run(cmd: string, args: string[]): Promise<boolean> {
 const missing = [
   ...(await exists(CHROMIUM) ? [] : ["chromium"]),
   ...(await exists(FAKETIME) ? [] : ["faketime"]),
+  ...(await exists(WRK) ? [] : ["wrk"]),
 ];
 if (missing.length) {
   if (Deno.uid() === 0) {
@@ -42,7 +45,7 @@ if (missing.length) {
     console.error(
       `test setup: ${missing.join(", ")} missing. Install with \`sudo apt-get install -y ${
         missing.join(" ")
-      }\`; the browser and cron tests need them.`,
+      }\`; the browser, cron and bench tests need them.`,
     );
   }
 }
