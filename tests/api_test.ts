@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { contract, type Json } from "./helpers/contract.ts";
-import { buildTestApp } from "./helpers/app.ts";
+import { buildTestApp, routeCount } from "./helpers/app.ts";
 
 const SNAP = "/api/v1/company/snapshot";
 const FIN = "/api/v1/company/{corp_code}/financials";
@@ -84,12 +84,7 @@ Deno.test("[api] the cached-snapshot fast path answers exactly as the full path"
 
 Deno.test("[api] the outer layer keeps a cached hit synchronous and still times and labels it", async () => {
   const t = await buildTestApp();
-  const count = async (route: string) => {
-    const text = await (await t.app.request("/metrics")).text();
-    const series = `kdesk_http_request_duration_seconds_count{route="${route}",method="GET"} `;
-    const line = text.split("\n").find((l) => l.startsWith(series));
-    return line ? Number(line.slice(series.length)) : 0;
-  };
+  const count = (route: string) => routeCount(t.app, route);
   try {
     const url = `http://localhost${SNAP}?corp_code=${t.corpCode}`;
     await (await t.app.fetch(new Request(url))).body?.cancel(); // fills the cache

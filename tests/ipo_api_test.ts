@@ -12,7 +12,7 @@ import { keys } from "../lib/store/keys.ts";
 import { getPipelineHeader } from "../lib/store/ipo.ts";
 import { SAMPLE_IPO_FACTS } from "../sample/ipo_deals.ts";
 import { buildKindSampleDataset } from "../sample/kind_sample.ts";
-import { buildTestApp, type TestApp } from "./helpers/app.ts";
+import { buildTestApp, routeCount, type TestApp } from "./helpers/app.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -140,12 +140,7 @@ Deno.test("[ipo api] filters and cursor paging", async () => {
 
 Deno.test("[ipo api] a cached pipeline page is a synchronous Response, as the full path answers it", async () => {
   const t = await setup();
-  const count = async (route: string) => {
-    const text = await (await t.app.request("/metrics")).text();
-    const series = `kdesk_http_request_duration_seconds_count{route="${route}",method="GET"} `;
-    const line = text.split("\n").find((l) => l.startsWith(series));
-    return line ? Number(line.slice(series.length)) : 0;
-  };
+  const count = (route: string) => routeCount(t.app, route);
   try {
     const filtered = `${PIPE}?stage=${encodeURIComponent("상장")}&market=${
       encodeURIComponent("코스닥")

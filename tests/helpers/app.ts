@@ -60,3 +60,14 @@ export async function startTestApp(): Promise<
     },
   };
 }
+
+/**
+ * How many GET requests `/metrics` has timed under a route label (the router pattern). The
+ * histogram is process-wide: compare counts before and after.
+ */
+export async function routeCount(app: Hono, route: string): Promise<number> {
+  const text = await (await app.request("/metrics")).text();
+  const series = `kdesk_http_request_duration_seconds_count{route="${route}",method="GET"} `;
+  const line = text.split("\n").find((l) => l.startsWith(series));
+  return line ? Number(line.slice(series.length)) : 0;
+}
