@@ -13,6 +13,7 @@ import { assetRoutes } from "./assets.ts";
 import type { AppDeps } from "./deps.ts";
 import { docsRoutes } from "./docs.tsx";
 import { compressResponse } from "./encoded.ts";
+import { withoutParamPatterns } from "./get.ts";
 import { healthRoutes } from "./health.ts";
 import { opsRoutes } from "./ops.tsx";
 import { ipoPageRoutes } from "./ipo_pages.tsx";
@@ -80,9 +81,6 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** A path parameter's router pattern: `:name{regex}` up to the end of its segment. */
-const PARAM_PATTERN = /(:\w+)\{.*?\}(?=\/|$)/g;
-
 /** Route labels by request line, bounded: raw paths (`/company/00912345`) are many. */
 const LABEL_CACHE_MAX = 4096;
 
@@ -107,7 +105,7 @@ function instrument(app: Hono): Hono {
       const matched = app.router.match(method === "HEAD" ? "GET" : method, path)[0];
       // A parameter's router pattern (`:id{…}`, see routes/get.ts) is not part of the label.
       label = matched.length
-        ? matched[matched.length - 1][0][1].path.replace(PARAM_PATTERN, "$1")
+        ? withoutParamPatterns(matched[matched.length - 1][0][1].path)
         : "(unmatched)";
       if (labels.size >= LABEL_CACHE_MAX) labels.clear();
       labels.set(k, label);

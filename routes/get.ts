@@ -21,6 +21,14 @@ export type Input<R extends RouteConfig> = {
     : Record<string, never>;
 };
 
+/**
+ * A router path without its parameters' patterns (`/a/:id{[0-9]+}` → `/a/:id`): the route's
+ * label in the metrics, and its OpenAPI shape.
+ */
+export function withoutParamPatterns(path: string): string {
+  return path.replace(/(:\w+)\{.*?\}(?=\/|$)/g, "$1");
+}
+
 /** Options of {@link get}. */
 export interface GetOptions {
   /** A synchronous answer for input it recognises exactly (a cache hit), else null. */
