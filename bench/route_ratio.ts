@@ -176,16 +176,16 @@ if (import.meta.main) {
   const dir = await Deno.makeTempDir({ prefix: "kdesk-route-ratio-" });
   const appPort = freePort();
   const t0 = Date.now();
-  const app = await startServer(`${root}main.ts`, [], `http://127.0.0.1:${appPort}/health`, {
-    PORT: String(appPort),
-    HOSTNAME: "127.0.0.1",
-    KDESK_KV_PATH: `${dir}/kv.sqlite`,
-    KDESK_SAMPLE: "on",
-    KDESK_BRIDGE: "off",
-    LOG_LEVEL: "warn",
-  }, root);
-  let raw: Deno.ChildProcess | null = null;
+  let app: Deno.ChildProcess | null = null, raw: Deno.ChildProcess | null = null;
   try {
+    app = await startServer(`${root}main.ts`, [], `http://127.0.0.1:${appPort}/health`, {
+      PORT: String(appPort),
+      HOSTNAME: "127.0.0.1",
+      KDESK_KV_PATH: `${dir}/kv.sqlite`,
+      KDESK_SAMPLE: "on",
+      KDESK_BRIDGE: "off",
+      LOG_LEVEL: "warn",
+    }, root);
     const boot_ms = Date.now() - t0;
     const settle = settleMax > 0
       ? await waitIdle(app.pid, { maxMs: settleMax * 1000, quietMs: quiet * 1000 })
@@ -322,7 +322,7 @@ if (import.meta.main) {
     }));
   } finally {
     if (raw) await stop(raw);
-    await stop(app);
+    if (app) await stop(app);
     await Deno.remove(dir, { recursive: true });
   }
 }
