@@ -432,7 +432,8 @@ const EUC_KR_NAMES = /^(?:euc-?kr|ks_c_5601-1987|cp949|windows-949|x-windows-949
 
 /**
  * Decodes one XML entry: EUC-KR when the declaration says so (UTF-8 if that fails), otherwise
- * UTF-8, falling back to EUC-KR when the bytes are not valid UTF-8.
+ * UTF-8, falling back to EUC-KR when the bytes are not valid UTF-8. When neither decodes
+ * strictly, the reading with fewer replacement characters wins.
  */
 export function decodeDocumentBytes(
   bytes: Uint8Array,
@@ -450,10 +451,14 @@ export function decodeDocumentBytes(
       // try the next one
     }
   }
-  return {
-    text: new TextDecoder(order[0]).decode(bytes).replace(/^\uFEFF/, ""),
-    encoding: order[0],
-  };
+  // Neither decodes cleanly (a stray byte in a cp949 document): keep the reading with fewer
+  // replacement characters, so one bad byte does not turn every Korean character into U+FFFD.
+  const lossy = order.map((enc) => {
+    const text = new TextDecoder(enc).decode(bytes).replace(/^\uFEFF/, "");
+    return { text, encoding: enc, bad: text.split("\uFFFD").length - 1 };
+  });
+  const best = lossy[1].bad < lossy[0].bad ? lossy[1] : lossy[0];
+  return { text: best.text, encoding: best.encoding };
 }
 
 /**
