@@ -138,18 +138,18 @@ export class MapContext {
     text: string,
     kind: NumKind,
   ): { mult: number; unitText: string | null } {
-    const own = /(조원|억원|백만원|천원|천주|백만주)\s*$/.exec(clean(text))?.[1];
-    const ownMult: Record<string, number> = {
-      조원: 1e12,
-      억원: 1e8,
-      백만원: 1e6,
-      천원: 1e3,
-      천주: 1e3,
-      백만주: 1e6,
+    const own = /(조원|억원|백만원|천원|원|백만주|천주|주)\s*$/.exec(clean(text))?.[1];
+    const ownMult: Record<string, [number, NumKind]> = {
+      조원: [1e12, "money"],
+      억원: [1e8, "money"],
+      백만원: [1e6, "money"],
+      천원: [1e3, "money"],
+      원: [1, "money"],
+      백만주: [1e6, "shares"],
+      천주: [1e3, "shares"],
+      주: [1, "shares"],
     };
-    if (own && (kind === "money" || kind === "shares")) {
-      return { mult: ownMult[own], unitText: own };
-    }
+    if (own && ownMult[own][1] === kind) return { mult: ownMult[own][0], unitText: own };
     const unit = columnUnit(grid, c);
     if (kind === "money") return { mult: unit?.money ?? 1, unitText: unit?.text ?? null };
     if (kind === "shares") return { mult: unit?.shares ?? 1, unitText: unit?.text ?? null };

@@ -538,7 +538,7 @@ function underwriterTable(d: IpoDocInput, price: number, reordered: boolean): Ta
         ]
         : [
           "인수인",
-          "인수인 명칭",
+          "인수인\n명칭",
           "주 소",
           "증권의 종류",
           "인수수량",
@@ -568,7 +568,7 @@ function termsBlocks(d: IpoDocInput): BlockSpec[] {
       kind: "table",
       caption: "[인수회사별 청약한도]",
       unit: { text: "(단위 : 주)" },
-      head: [["인수회사", "일반청약자 청약한도", "우대청약자 청약한도"]],
+      head: [["인수회사", "일반청약자\n청약한도", "우대청약자\n청약한도"]],
       rows: t.limits.map((l) => [l.name, r(comma(l.general)), r(comma(l.preferred))]),
     },
     p("마. 청약결과 배정에 관한 사항"),
@@ -615,7 +615,7 @@ function sellerTable(d: IpoDocInput): TableSpec {
       "보유자",
       "회사와의 관계",
       "증권의 종류",
-      "매출전 보유증권수",
+      "매출전\n보유증권수",
       "매출증권수",
       "매출후 보유증권수",
     ]],

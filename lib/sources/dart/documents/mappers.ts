@@ -547,6 +547,8 @@ export function mapUnderwriters(ctx: MapContext): void {
 // 수요예측
 
 const DEMAND_CTX = /수요예측/;
+/** The 정정신고 part of an amendment (its tables compare old and new values). */
+const CORRECTION_RE = /^정정신고/;
 const PERIOD_RE = /(\d+)\s*(개월|일|주)\s*확약|미확약|확약\s*없/;
 const BUCKET_RE = /미제시|상단|하단|초과|미만/;
 
@@ -833,7 +835,8 @@ function mapLockup(ctx: MapContext, group: DartGrid[]): boolean {
 
 export function mapDemand(ctx: MapContext): void {
   const tables = ctx.doc.tables.filter((g) =>
-    !ctx.used.has(g.index) && DEMAND_CTX.test(normLabel(g.path.join("|")))
+    !ctx.used.has(g.index) && DEMAND_CTX.test(normLabel(g.path.join("|"))) &&
+    !CORRECTION_RE.test(normLabel(g.path[0] ?? ""))
   );
   // Only tables after a 결과/참여/분포/확약 heading, or that look like one of the three.
   const candidates = tables.filter((g) =>

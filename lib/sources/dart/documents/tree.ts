@@ -311,12 +311,14 @@ const FOOTNOTE_RE = /^(?:\(?주\s*\d*\s*\)|※|\*\s*\d*\)?|\(\*\d*\)|주\s*:|\(?
 function addText(st: WalkState, raw: string) {
   const text = clean(stripEditorResidue(raw));
   if (text === "") return;
+  // A paragraph of several lines is prose, never a heading.
+  const oneLine = !/\n/.test(raw.trim());
   const unit = /단\s*위\s*[:：]/.test(text) && text.length < 60 ? unitFromText(text) : null;
   if (unit) {
     st.blocks.push({ kind: "unit", text, unit, path: currentPath(st) });
     return;
   }
-  const rank = headingRank(text);
+  const rank = oneLine ? headingRank(text) : null;
   if (rank !== null) {
     while (st.outline.length && st.outline[st.outline.length - 1].rank >= rank) st.outline.pop();
     st.outline.push({ rank, text });
@@ -364,8 +366,9 @@ function walk(el: HTMLElement, st: WalkState, sectionLevel: number | null) {
     if (!(child instanceof HTMLElement)) continue;
     const tag = child.rawTagName.toUpperCase();
     const sec = /^SECTION-(\d)$/.exec(tag);
-    if (sec) {
-      const level = Number(sec[1]);
+    if (sec || tag === "CORRECTION") {
+      // The CORRECTION part of a 정정 filing reads as a top-level section of its own.
+      const level = sec ? Number(sec[1]) : 1;
       const savedPath = st.sectionPath.slice();
       const savedOutline = st.outline.slice();
       st.sectionPath = st.sectionPath.slice(0, level - 1);
