@@ -134,7 +134,7 @@ const noOf = (cell: HTMLElement) => {
   return /[?&]no=(\d+)/.exec(href.replace(/&amp;/g, "&"))?.[1] ?? null;
 };
 
-const root = (html: string) => parseHtml(html, { comment: false });
+const root = (html: string) => parseHtml(html, { comment: false, lowerCaseTagName: true });
 
 /** The columns of a header row, by label. */
 function headerIndex(first: HTMLElement[], wanted: Record<string, RegExp>, page: string) {

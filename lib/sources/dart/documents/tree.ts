@@ -465,7 +465,7 @@ const isNoteText = (b: DartBlock | undefined) => b?.kind === "text" && FOOTNOTE_
 export function parseDartDocument(source: string): DartDocument {
   const { text, repairs } = repairMarkup(source);
   const root = parse(text, {
-    lowerCaseTagName: false,
+    lowerCaseTagName: true,
     comment: false,
     voidTag: { tags: ["col", "img", "br", "meta", "link", "hr", "pgbrk"] },
     blockTextElements: { script: true, style: true },
