@@ -373,31 +373,34 @@ function demandSections(d: IpoDocInput, reordered: boolean): BlockSpec[] {
       ],
     });
   }
-  out.push(p("(나) 수요예측 신청가격 분포", "B"));
-  const pc = (n: number, t: number) => `${fix2((n / t) * 100)}%`;
-  out.push({
-    kind: "table",
-    unit: { text: "(단위: 건, 주)" },
-    head: [
-      [{ text: "구 분", rowspan: 2 }, { text: "참여건수 기준", colspan: 2 }, {
-        text: "신청수량 기준",
-        colspan: 2,
-      }],
-      ["참여건수(건)", "비율", "신청수량(주)", "비율"],
-    ],
-    rows: [
-      ...dm.prices.map((
-        x,
-      ) => [
-        x.label,
-        r(dash(x.count)),
-        r(pc(x.count, totalCount)),
-        r(dash(x.shares)),
-        r(pc(x.shares, totalShares)),
-      ]),
-      ["합 계", r(comma(totalCount)), r("100.00%"), r(comma(totalShares)), r("100.00%")],
-    ],
-  });
+  // SPACs (one fixed price) print no price distribution.
+  if (dm.prices.length) {
+    out.push(p("(나) 수요예측 신청가격 분포", "B"));
+    const pc = (n: number, t: number) => `${fix2((n / t) * 100)}%`;
+    out.push({
+      kind: "table",
+      unit: { text: "(단위: 건, 주)" },
+      head: [
+        [{ text: "구 분", rowspan: 2 }, { text: "참여건수 기준", colspan: 2 }, {
+          text: "신청수량 기준",
+          colspan: 2,
+        }],
+        ["참여건수(건)", "비율", "신청수량(주)", "비율"],
+      ],
+      rows: [
+        ...dm.prices.map((
+          x,
+        ) => [
+          x.label,
+          r(dash(x.count)),
+          r(pc(x.count, totalCount)),
+          r(dash(x.shares)),
+          r(pc(x.shares, totalShares)),
+        ]),
+        ["합 계", r(comma(totalCount)), r("100.00%"), r(comma(totalShares)), r("100.00%")],
+      ],
+    });
+  }
   out.push(p("(다) 의무보유확약기간별 수요예측 참여내역", "B"));
   const periods = ["6개월", "3개월", "1개월", "15일"] as const;
   const cellsFor = (c: DemandClassInput, per: (typeof periods)[number] | "미확약" | "합계") => {
