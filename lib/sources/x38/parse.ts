@@ -151,29 +151,44 @@ function headerIndex(first: HTMLElement[], wanted: Record<string, RegExp>, page:
 const uws = (s: string) =>
   clean(s).split(/[,，/]/).map((x) => x.trim()).filter((x) => x && !UNKNOWN.test(x));
 
+/**
+ * A list page's data table (by `summary`, else by header words), its header row, the column
+ * index of each wanted column, and the data rows (as many cells as the header, less one at most).
+ */
+function listTable<K extends string>(
+  html: string,
+  page: string,
+  summary: string,
+  headers: string[],
+  columns: Record<K, RegExp>,
+) {
+  const doc = root(html);
+  const table = bySummary(doc, summary) ?? byHeaders(doc, headers);
+  if (!table) throw new X38FormatError(`no ${summary} table`, page);
+  const rows = rowsOf(table);
+  const first = new RegExp(headers[0]);
+  const head = rows.find((r) => r.some((c) => first.test(text(c))));
+  if (!head) throw new X38FormatError("no header row", page);
+  const ix = headerIndex(head, columns, page) as Record<K, number>;
+  const body = rows.filter((r) => r !== head && r.length >= head.length - 1);
+  return { doc, ix, body };
+}
+
 // ---------------------------------------------------------------------------------------
 // o=k
 
 /** Parses the `o=k` 공모주 청약일정 list page. */
 export function parseX38List(html: string): X38Page<X38ListRow> {
-  const page = "o=k";
-  const doc = root(html);
-  const table = bySummary(doc, "공모주 청약일정") ?? byHeaders(doc, ["종목명", "공모주일정"]);
-  if (!table) throw new X38FormatError("no 공모주 청약일정 table", page);
-  const rows = rowsOf(table);
-  const head = rows.find((r) => r.some((c) => /종목명/.test(text(c))));
-  if (!head) throw new X38FormatError("no header row", page);
-  const ix = headerIndex(head, {
+  const { doc, ix, body } = listTable(html, "o=k", "공모주 청약일정", ["종목명", "공모주일정"], {
     name: /종목명/,
     schedule: /공모주일정|청약일/,
     final: /확정공모가/,
     band: /희망공모가/,
     comp: /청약경쟁률|경쟁률/,
     uw: /주간사/,
-  }, page);
+  });
   const out: X38ListRow[] = [];
-  for (const r of rows) {
-    if (r === head || r.length < head.length - 1) continue;
+  for (const r of body) {
     const no = noOf(r[ix.name]);
     if (!no) continue;
     const n = nameParts(text(r[ix.name]));
@@ -386,14 +401,7 @@ export function parseX38Detail(html: string): X38Detail {
 
 /** Parses the `o=r1` 수요예측 결과 list page. */
 export function parseX38DemandResults(html: string): X38Page<X38DemandRow> {
-  const page = "o=r1";
-  const doc = root(html);
-  const table = bySummary(doc, "수요예측결과") ?? byHeaders(doc, ["기업명", "예측일"]);
-  if (!table) throw new X38FormatError("no 수요예측결과 table", page);
-  const rows = rowsOf(table);
-  const head = rows.find((r) => r.some((c) => /기업명/.test(text(c))));
-  if (!head) throw new X38FormatError("no header row", page);
-  const ix = headerIndex(head, {
+  const { doc, ix, body } = listTable(html, "o=r1", "수요예측결과", ["기업명", "예측일"], {
     name: /기업명/,
     date: /예측일/,
     band: /희망/,
@@ -402,10 +410,9 @@ export function parseX38DemandResults(html: string): X38Page<X38DemandRow> {
     comp: /경쟁률/,
     lockup: /확약/,
     uw: /주간사/,
-  }, page);
+  });
   const out: X38DemandRow[] = [];
-  for (const r of rows) {
-    if (r === head || r.length < head.length - 1) continue;
+  for (const r of body) {
     const name = text(r[ix.name]);
     if (!name) continue;
     const amount = num(text(r[ix.amount]));
@@ -426,14 +433,7 @@ export function parseX38DemandResults(html: string): X38Page<X38DemandRow> {
 
 /** Parses the `o=nw` 신규상장 list page. */
 export function parseX38NewListings(html: string): X38Page<X38ListingRow> {
-  const page = "o=nw";
-  const doc = root(html);
-  const table = bySummary(doc, "신규상장종목") ?? byHeaders(doc, ["기업명", "신규상장일"]);
-  if (!table) throw new X38FormatError("no 신규상장종목 table", page);
-  const rows = rowsOf(table);
-  const head = rows.find((r) => r.some((c) => /기업명/.test(text(c))));
-  if (!head) throw new X38FormatError("no header row", page);
-  const ix = headerIndex(head, {
+  const { doc, ix, body } = listTable(html, "o=nw", "신규상장종목", ["기업명", "신규상장일"], {
     name: /기업명/,
     date: /신규상장일|상장일/,
     current: /현재가/,
@@ -443,10 +443,9 @@ export function parseX38NewListings(html: string): X38Page<X38ListingRow> {
     open: /^시초가/,
     openRet: /시초\/공모/,
     close: /첫날종가/,
-  }, page);
+  });
   const out: X38ListingRow[] = [];
-  for (const r of rows) {
-    if (r === head || r.length < head.length - 1) continue;
+  for (const r of body) {
     const name = text(r[ix.name]);
     if (!name) continue;
     const n = nameParts(name);
