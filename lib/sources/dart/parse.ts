@@ -50,7 +50,8 @@ export function dartXmlParser(): XMLParser {
 // ---------------------------------------------------------------------------------------
 // shared helpers
 
-function issuesText(error: z.ZodError, max = 3): string {
+/** `path: message` of the first `max` zod issues (`list[3].thstrm_amount: …`). */
+export function issuesText(error: z.ZodError, max = 3): string {
   const parts = error.issues.slice(0, max).map((i) => {
     let path = "";
     for (const p of i.path) {
