@@ -332,7 +332,7 @@ function latestReport(r: Ref): { y: number; q: number } | null {
   if (best) {
     const end = publicReports(r).get(`${best.y}-${best.q}`)!.period_end;
     const age = (Date.parse(r.m.dates[r.t]) - Date.parse(end)) / 86_400_000;
-    if (age > 400) return null;
+    if (age > 500) return null;
   }
   return best;
 }

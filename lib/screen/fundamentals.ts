@@ -16,8 +16,8 @@
  */
 import type { BalanceField, Filing, FlowField } from "./types.ts";
 
-/** Reports older than this (period end to the day) are not used. */
-export const STALE_DAYS = 400;
+/** Reports whose period ended longer ago than this are not used (an annual-only filer waits up to ~456 days for its next report). */
+export const STALE_DAYS = 500;
 
 const DAY_MS = 86_400_000;
 const dayNumber = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / DAY_MS;
