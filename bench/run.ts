@@ -17,6 +17,8 @@ const ALL: Record<string, string[]> = {
   xlsx: ["bench/xlsx.ts", "2000", "5"],
   backtest_export: ["bench/backtest_export.ts", "2700", "250", "3"],
   body_size: ["bench/body_size.ts", "3", "5"],
+  screen_indicators: ["bench/screen_indicators.ts", "2800", "1250", "all", "3"],
+  screen_query: ["bench/screen_query.ts", "2800", "1250", "300"],
 };
 const names = Deno.args.length ? Deno.args : Object.keys(ALL);
 for (const name of names) {

@@ -71,6 +71,19 @@ Deno.test("matrix bytes: exact round trip (NaN kept), float32 only where exact, 
   assert.ok(decodeMatrix(encodeMatrix(empty)).cols[5].every(Number.isNaN));
 });
 
+Deno.test("matrix bytes, float32 everywhere: half the size, every value rounded to float32", () => {
+  const m = new MarketComputer(M).computeDay(419);
+  const exact = encodeMatrix(m);
+  const small = encodeMatrix(m, { float32: "all" });
+  assert.ok(small.length < exact.length * 0.6, `${small.length} vs ${exact.length}`);
+  const back = decodeMatrix(small);
+  for (let c = 0; c < m.cols.length; c++) {
+    for (let i = 0; i < m.codes.length; i++) {
+      assert.ok(Object.is(back.cols[c][i], Math.fround(m.cols[c][i])), m.ids[c]);
+    }
+  }
+});
+
 Deno.test("matrix bytes: bad magic, unknown version, truncated or inconsistent bytes → MatrixFormatError", () => {
   const bytes = encodeMatrix(new MarketComputer(M).computeDay(300));
   const bad = (b: Uint8Array, re: RegExp) =>

@@ -9,7 +9,7 @@
  * @module
  */
 import { FilingHistory, type FundamentalView } from "./fundamentals.ts";
-import type { BarView, Kernel } from "./series.ts";
+import { type BarView, dailyReturns, type Kernel } from "./series.ts";
 import type { InstrumentInfo, InvestorKey, MarketInput, Series } from "./types.ts";
 
 /** Facts of the trading-day axis shared by every instrument (built once per input). */
@@ -33,6 +33,7 @@ export class MarketAxis {
 }
 
 const axes = new WeakMap<MarketInput, MarketAxis>();
+const indexReturns = new WeakMap<Series, Float64Array>();
 /** The axis of an input (cached). */
 export function axisOf(input: MarketInput): MarketAxis {
   let a = axes.get(input);
@@ -76,6 +77,7 @@ export class InstrumentCtx implements BarView {
   #hiF?: Float64Array;
   #loF?: Float64Array;
   #opF?: Float64Array;
+  #ret?: Float64Array;
   #memo = new Map<string, unknown>();
   #saved?: Map<string, number[]>;
   #memoT = -1;
@@ -148,6 +150,20 @@ export class InstrumentCtx implements BarView {
    */
   restore(saved: Map<string, number[]>): void {
     this.#saved = saved;
+  }
+
+  /** Daily returns of the close (`close[j] / close[j−1] − 1`; first defined at `start + 1`). */
+  get returns(): Float64Array {
+    return this.#ret ??= dailyReturns(this.close);
+  }
+
+  /** Daily returns of the benchmark index (shared by every instrument of that index). */
+  get benchReturns(): Float64Array | undefined {
+    const b = this.bench;
+    if (!b) return undefined;
+    let r = indexReturns.get(b);
+    if (!r) indexReturns.set(b, r = dailyReturns(b));
+    return r;
   }
 
   /** A kernel's outputs at `t`, advancing (or creating) it as needed. */

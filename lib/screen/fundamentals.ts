@@ -14,13 +14,25 @@
  *
  * @module
  */
-import type { BalanceField, Filing, FlowField } from "./types.ts";
+import {
+  BALANCE_FIELDS,
+  type BalanceField,
+  type Filing,
+  FLOW_FIELDS,
+  type FlowField,
+} from "./types.ts";
 
 /** Reports whose period ended longer ago than this are not used (an annual-only filer waits up to ~456 days for its next report). */
 export const STALE_DAYS = 500;
 
 const DAY_MS = 86_400_000;
 const dayNumber = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / DAY_MS;
+
+const FLOW_INDEX = Object.fromEntries(FLOW_FIELDS.map((f, i) => [f, i])) as Record<FlowField, number>;
+const BALANCE_INDEX = Object.fromEntries(BALANCE_FIELDS.map((f, i) => [f, i])) as Record<
+  BalanceField,
+  number
+>;
 
 const keyOf = (f: Filing) => f.fiscal_year * 4 + f.quarter - 1;
 const n = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
@@ -68,6 +80,8 @@ export class FundamentalView {
   readonly latestKey: number = -1;
   /** Day number of the latest report's period end. */
   readonly latestEnd: number = NaN;
+  /** Computed figures (a view is shared by every day with the same public filings). */
+  readonly #memo = new Map<number, number>();
 
   constructor(publicFilings: readonly Filing[]) {
     // sorted by rcept_dt: a later version of the same report replaces the earlier one
@@ -96,8 +110,18 @@ export class FundamentalView {
     return n(this.#byKey.get(key)?.[field]);
   }
 
+  #cached(key: number, f: () => number): number {
+    let v = this.#memo.get(key);
+    if (v === undefined) this.#memo.set(key, v = f());
+    return v;
+  }
+
   /** One quarter's value: the latest quarter, or `lag` quarters before it. */
   quarter(field: FlowField, lag = 0): number {
+    return this.#cached(1_000 + FLOW_INDEX[field] * 64 + lag, () => this.#quarter(field, lag));
+  }
+
+  #quarter(field: FlowField, lag: number): number {
     if (this.latestKey < 0) return NaN;
     const k = this.latestKey - lag;
     const q = (k % 4) + 1;
@@ -106,6 +130,10 @@ export class FundamentalView {
 
   /** Trailing twelve months at the latest report, or at the same quarter `years` earlier. */
   ttm(field: FlowField, years = 0): number {
+    return this.#cached(2_000 + FLOW_INDEX[field] * 64 + years, () => this.#ttm(field, years));
+  }
+
+  #ttm(field: FlowField, years: number): number {
     if (this.latestKey < 0) return NaN;
     const k = this.latestKey - 4 * years;
     const q = (k % 4) + 1;
@@ -117,7 +145,10 @@ export class FundamentalView {
   /** A balance figure at the latest report, or at the same quarter `years` earlier. */
   balance(field: BalanceField, years = 0): number {
     if (this.latestKey < 0) return NaN;
-    return n(this.#byKey.get(this.latestKey - 4 * years)?.[field]);
+    return this.#cached(
+      3_000 + BALANCE_INDEX[field] * 64 + years,
+      () => n(this.#byKey.get(this.latestKey - 4 * years)?.[field]),
+    );
   }
 
   /** The latest annual report (q = 4) public on the day, `years` before the newest one. */

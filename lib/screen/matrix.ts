@@ -11,7 +11,8 @@
  * market u8[n] | pad to 2 | sector u16[n] | flags u16[n] | pad to 8
  * per column, as the header's `enc[i]` says:
  *   0 = every value NaN: nothing stored
- *   1 = every value exact in float32: f32[n], padded to 8
+ *   1 = float32: f32[n], padded to 8 (chosen when every value is exact in float32, or for
+ *       every column with `float32: "all"`)
  *   2 = float64 byte-shuffled: byte k of value i at k·n + i (groups exponent bytes, so the
  *       blob store's gzip packs them well)
  * ```
@@ -107,11 +108,18 @@ function encodingOf(col: Float64Array): 0 | 1 | 2 {
   return allNaN ? 0 : f32 ? 1 : 2;
 }
 
-/** Serializes a matrix (see the module header for the layout). */
-export function encodeMatrix(m: DayMatrix): Uint8Array {
+/**
+ * Serializes a matrix (see the module header for the layout). `float32: "all"` stores every
+ * column as float32 (about 7 significant digits, half the bytes; decoding reads the rounded
+ * values); the default keeps float64 wherever float32 would change a value.
+ */
+export function encodeMatrix(m: DayMatrix, opts: { float32?: "exact" | "all" } = {}): Uint8Array {
   const n = m.codes.length;
   if (m.cols.length !== m.ids.length) throw new RangeError("cols and ids differ in length");
-  const enc = m.cols.map(encodingOf);
+  const enc = m.cols.map((c) => {
+    const e = encodingOf(c);
+    return e === 2 && opts.float32 === "all" ? 1 : e;
+  });
   const header = new TextEncoder().encode(JSON.stringify({
     v: 1,
     date: m.date,

@@ -106,65 +106,103 @@ export function change(x: Series, lo: number, t: number, p: number): number {
   return x[t] / x[t - p] - 1;
 }
 
+/** Simple daily returns `x[j] / x[j−1] − 1` (NaN at index 0 and wherever an input is NaN). */
+export function dailyReturns(x: Series): Float64Array {
+  const r = new Float64Array(x.length);
+  r[0] = NaN;
+  for (let j = 1; j < x.length; j++) r[j] = x[j] / x[j - 1] - 1;
+  return r;
+}
+
 /**
- * Sample standard deviation (n − 1) of the `p` simple daily returns ending at `t` (needs
- * `p + 1` values).
+ * Sample standard deviation (n − 1) of the `p` daily returns `r[t−p+1..t]`; `lo` is the first
+ * index with a return (the bar after the first close).
  */
-export function returnStdev(x: Series, lo: number, t: number, p: number): number {
-  if (t - p < lo || p < 2) return NaN;
+export function returnStdev(r: Float64Array, lo: number, t: number, p: number): number {
+  if (t - p + 1 < lo || p < 2) return NaN;
   let s = 0, s2 = 0;
   for (let j = t - p + 1; j <= t; j++) {
-    const r = x[j] / x[j - 1] - 1;
-    s += r;
-    s2 += r * r;
+    s += r[j];
+    s2 += r[j] * r[j];
   }
   const m = s / p;
   const v = (s2 - p * m * m) / (p - 1);
   return Math.sqrt(v > 0 ? v : 0);
 }
 
-/**
- * Downside deviation of the `p` daily returns ending at `t`: `sqrt(Σ min(r,0)² / p)` (target 0).
- */
-export function downsideDev(x: Series, lo: number, t: number, p: number): number {
-  if (t - p < lo) return NaN;
+/** Downside deviation of the daily returns `r[t−p+1..t]`: `sqrt(Σ min(r,0)² / p)` (target 0). */
+export function downsideDev(r: Float64Array, lo: number, t: number, p: number): number {
+  if (t - p + 1 < lo) return NaN;
   let s2 = 0;
-  for (let j = t - p + 1; j <= t; j++) {
-    const r = x[j] / x[j - 1] - 1;
-    if (r < 0) s2 += r * r;
-  }
+  for (let j = t - p + 1; j <= t; j++) if (r[j] < 0) s2 += r[j] * r[j];
   return Math.sqrt(s2 / p);
 }
 
 /**
- * Beta and correlation of `x`'s daily returns against `m`'s over the `p` returns ending at
- * `t` (sample covariance / variance). Returns `[beta, corr]`; NaN when the market did not move.
+ * Beta and correlation of the returns `rx` against `rm` over `t−p+1..t` (sample covariance /
+ * variance). Returns `[beta, corr]`; NaN when the market did not move.
  */
 export function betaCorr(
-  x: Series,
-  m: Series,
+  rx: Float64Array,
+  rm: Float64Array,
   lo: number,
   t: number,
   p: number,
 ): [number, number] {
-  if (t - p < lo) return [NaN, NaN];
+  if (t - p + 1 < lo) return [NaN, NaN];
   let sx = 0, sm = 0, sxx = 0, smm = 0, sxm = 0;
   for (let j = t - p + 1; j <= t; j++) {
-    const rx = x[j] / x[j - 1] - 1;
-    const rm = m[j] / m[j - 1] - 1;
-    sx += rx;
-    sm += rm;
-    sxx += rx * rx;
-    smm += rm * rm;
-    sxm += rx * rm;
+    const x = rx[j], m = rm[j];
+    sx += x;
+    sm += m;
+    sxx += x * x;
+    smm += m * m;
+    sxm += x * m;
   }
   const cov = sxm - (sx * sm) / p;
   const vm = smm - (sm * sm) / p;
   const vx = sxx - (sx * sx) / p;
   if (!(vm > 0)) return [NaN, NaN];
-  const beta = cov / vm;
-  const corr = vx > 0 ? cov / Math.sqrt(vm * vx) : NaN;
-  return [beta, corr];
+  return [cov / vm, vx > 0 ? cov / Math.sqrt(vm * vx) : NaN];
+}
+
+/** Running maximum of highs since the first bar. `out = [max]`. */
+export class RunningMaxKernel implements Kernel {
+  at = -1;
+  out = new Float64Array(1).fill(NaN);
+  step(b: BarView, j: number): void {
+    const h = b.h(j);
+    if (!(this.out[0] >= h)) this.out[0] = h;
+  }
+  save(o: number[]): void {
+    o.push(this.at, this.out[0]);
+  }
+  load(a: ArrayLike<number>, i: number): number {
+    this.at = a[i];
+    this.out[0] = a[i + 1];
+    return i + 2;
+  }
+}
+
+/**
+ * One pass over `hi[t−p+1..t]` and `lo[…]`: `[max, min, last index of max, last index of min]`.
+ */
+export function highLow(
+  hi: Series,
+  lo: Series,
+  first: number,
+  t: number,
+  p: number,
+): [number, number, number, number] {
+  const from = t - p + 1;
+  if (from < first || p < 1) return [NaN, NaN, -1, -1];
+  let mx = -Infinity, mn = Infinity, ax = -1, an = -1;
+  for (let j = from; j <= t; j++) {
+    const h = hi[j], l = lo[j];
+    if (h >= mx) (mx = h, ax = j);
+    if (l <= mn) (mn = l, an = j);
+  }
+  return [mx, mn, ax, an];
 }
 
 /** Maximum drawdown (≤ 0, as a fraction) of `x[t−p+1..t]`. */

@@ -15,6 +15,7 @@ import {
   DemaKernel,
   downsideDev,
   EmaKernel,
+  highLow,
   MacdKernel,
   max,
   maxDrawdown,
@@ -23,6 +24,7 @@ import {
   pstdev,
   returnStdev,
   RsiKernel,
+  RunningMaxKernel,
   slope,
   sma,
   StochRsiKernel,
@@ -68,23 +70,24 @@ function fastK(x: X, j: number, k: number): number {
   return ((x.close[j] - ll) * 100) / (d === 0 ? 1 : d);
 }
 
-/** Slow %K (`k`, slowing `s`) and %D (`d`) at `t`. */
+/** Slow %K (`k`, slowing `s`) and %D (`d`) at `t` (fast %K computed once per bar). */
 function stoch(x: X, k: number, s: number, d: number): [number, number] {
   return x.memo(`stoch${k}_${s}_${d}`, () => {
-    const slowK = (j: number) => {
-      if (j - s + 1 - (k - 1) < x.start) return NaN;
+    const span = s + d - 1; // fast %K values needed, ending at t
+    const fk = new Float64Array(span);
+    for (let q = 0; q < span; q++) {
+      const j = x.t - span + 1 + q;
+      fk[q] = j - k + 1 < x.start ? NaN : fastK(x, j, k);
+    }
+    const slowK = (end: number) => {
       let acc = 0;
-      for (let q = j - s + 1; q <= j; q++) acc += fastK(x, q, k);
+      for (let q = end - s + 1; q <= end; q++) acc += fk[q];
       return acc / s;
     };
-    const kk = slowK(x.t);
-    let dd = NaN;
-    if (x.t - d + 1 - (s - 1) - (k - 1) >= x.start) {
-      let acc = 0;
-      for (let q = x.t - d + 1; q <= x.t; q++) acc += slowK(q);
-      dd = acc / d;
-    }
-    return [kk, dd];
+    const kk = slowK(span - 1);
+    let dd = 0;
+    for (let q = span - d; q < span; q++) dd += slowK(q);
+    return [kk, dd / d];
   });
 }
 
@@ -842,7 +845,7 @@ const volatility: Indicator[] = [
     formula: `일간 수익률 ${p}개의 표본표준편차 × √250 × 100`,
     inputs: C,
     lookback: p + 1,
-    compute: (x) => pct(returnStdev(x.close, x.start, x.t, p) * ANNUAL),
+    compute: (x) => pct(returnStdev(x.returns, x.start + 1, x.t, p) * ANNUAL),
   })),
   {
     id: "downside_vol_60",
@@ -854,7 +857,7 @@ const volatility: Indicator[] = [
     formula: "√(Σ min(일간수익률, 0)² / 60) × √250 × 100",
     inputs: C,
     lookback: 61,
-    compute: (x) => pct(downsideDev(x.close, x.start, x.t, 60) * ANNUAL),
+    compute: (x) => pct(downsideDev(x.returns, x.start + 1, x.t, 60) * ANNUAL),
   },
   ...[14, 20].flatMap((p): Indicator[] => [
     {
@@ -926,7 +929,7 @@ const volatility: Indicator[] = [
       inputs: ["close", "index"],
       lookback: p + 1,
       compute: (x) =>
-        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.close, x.bench!, x.start, x.t, p))[0] : NaN,
+        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[0] : NaN,
     },
     {
       id: `corr_${p}`,
@@ -939,7 +942,7 @@ const volatility: Indicator[] = [
       inputs: ["close", "index"],
       lookback: p + 1,
       compute: (x) =>
-        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.close, x.bench!, x.start, x.t, p))[1] : NaN,
+        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[1] : NaN,
     },
   ]),
   ...([[250, "1y", "1년"], [60, "3m", "3개월"]] as const).map(([p, id, ko]): Indicator => ({
@@ -1179,7 +1182,7 @@ const liquidity: Indicator[] = [
       let s = 0, k = 0;
       for (let j = x.t - 19; j <= x.t; j++) {
         if (!(x.value[j] > 0)) continue;
-        s += Math.abs(pct(x.close[j] / x.close[j - 1] - 1)) / (x.value[j] / 1e8);
+        s += Math.abs(pct(x.returns[j])) / (x.value[j] / 1e8);
         k++;
       }
       return k === 0 ? NaN : s / k;
@@ -1272,11 +1275,9 @@ const liquidity: Indicator[] = [
 // ---------------------------------------------------------------------------------------
 // 52-week range
 
-const hiLo = (x: X, p: number): [number, number] =>
-  x.memo(`hl${p}`, () => {
-    const n = avail(x, p);
-    return n < 1 ? [NaN, NaN] : [max(x.high, x.start, x.t, n), min(x.low, x.start, x.t, n)];
-  });
+/** `[max high, min low, index of the last max, index of the last min]` over the available window. */
+const hiLo = (x: X, p: number): [number, number, number, number] =>
+  x.memo(`hl${p}`, () => highLow(x.high, x.low, x.start, x.t, avail(x, p)));
 
 const range52: Indicator[] = [
   {
@@ -1357,9 +1358,8 @@ const range52: Indicator[] = [
     inputs: ["high", "close"],
     lookback: 1,
     compute: (x) => {
-      const n = avail(x, 250);
-      const j = argmax(x.high, x.start, x.t, n);
-      return n < 1 || j < 0 ? NaN : x.t - j;
+      const j = hiLo(x, 250)[2];
+      return j < 0 ? NaN : x.t - j;
     },
   },
   {
@@ -1373,9 +1373,8 @@ const range52: Indicator[] = [
     inputs: ["low", "close"],
     lookback: 1,
     compute: (x) => {
-      const n = avail(x, 250);
-      const j = argmin(x.low, x.start, x.t, n);
-      return n < 1 || j < 0 ? NaN : x.t - j;
+      const j = hiLo(x, 250)[3];
+      return j < 0 ? NaN : x.t - j;
     },
   },
   {

@@ -18,7 +18,7 @@
  * @module
  */
 import { z } from "zod";
-import { CORP_CODE_RE, RCEPT_NO_RE, STOCK_CODE_OR_BLANK_RE } from "./types.ts";
+import { CORP_CODE_RE, DartAcntRow, RCEPT_NO_RE, STOCK_CODE_OR_BLANK_RE } from "./types.ts";
 
 /** The endpoints of this module (used in error messages and as raw `dataset` names). */
 export type DartMultiEndpoint = "fnlttMultiAcnt.json" | "fnlttCmpnyIndx.json" | "alotMatter.json";
@@ -59,33 +59,18 @@ const optCorpCode = z.preprocess(
   z.string().trim().regex(CORP_CODE_RE, "corp_code must be 8 digits").optional(),
 );
 
-/** One fnlttMultiAcnt.json row (guide field order; `corp_code` only if the body has one). */
-export const DartMultiAcntRow = z.object({
-  rcept_no: z.string().trim().regex(RCEPT_NO_RE, "rcept_no must be 14 digits"),
-  bsns_year: year,
+/**
+ * One fnlttMultiAcnt.json row: the single-company row's fields ({@linkcode DartAcntRow}) with
+ * `corp_code` optional (the guide lists none; rows are keyed by `stock_code`), and the report,
+ * statement and consolidation codes restricted to the values this endpoint sends.
+ */
+export const DartMultiAcntRow = DartAcntRow.extend({
   stock_code: stockCode,
   corp_code: optCorpCode,
   reprt_code: reprt,
-  account_nm: str,
   fs_div: z.string().trim().regex(/^(CFS|OFS)$/, "fs_div must be CFS or OFS"),
-  fs_nm: str,
   sj_div: z.string().trim().regex(/^(BS|IS)$/, "sj_div must be BS or IS"),
-  sj_nm: str,
-  thstrm_nm: str,
   thstrm_dt: str,
-  thstrm_amount: str,
-  /** 누적 (year to date) on IS rows of quarterly and half-year reports. */
-  thstrm_add_amount: optStr,
-  frmtrm_nm: optStr,
-  frmtrm_dt: optStr,
-  frmtrm_amount: optStr,
-  frmtrm_add_amount: optStr,
-  /** 전전기: annual reports only. */
-  bfefrmtrm_nm: optStr,
-  bfefrmtrm_dt: optStr,
-  bfefrmtrm_amount: optStr,
-  ord: optStr,
-  currency: optStr,
 });
 /** One 다중회사 주요계정 row. */
 export type DartMultiAcntRow = z.infer<typeof DartMultiAcntRow>;
