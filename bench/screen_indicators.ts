@@ -53,7 +53,11 @@ const loadStart = load();
 let t0 = performance.now();
 const market = syntheticMarket({ instruments: N, days: D, seed });
 const genMs = performance.now() - t0;
-console.error(`market: ${N} × ${D} generated in ${ms(genMs)} ms, ${Math.round(inputBytes(market) / 2 ** 20)} MiB`);
+console.error(
+  `market: ${N} × ${D} generated in ${ms(genMs)} ms, ${
+    Math.round(inputBytes(market) / 2 ** 20)
+  } MiB`,
+);
 
 const T = D - 1;
 // the previous day's state, as the job would find it (not timed)
@@ -61,7 +65,9 @@ t0 = performance.now();
 const prev = computeDay(market, T - 1);
 const scratchPrevMs = performance.now() - t0;
 const prevStateBytes = encodeState(prev.state);
-console.error(`state of day T−1: ${ms(scratchPrevMs)} ms (from scratch), ${prevStateBytes.length} bytes`);
+console.error(
+  `state of day T−1: ${ms(scratchPrevMs)} ms (from scratch), ${prevStateBytes.length} bytes`,
+);
 
 // 1. incremental new day
 const inc: number[] = [];

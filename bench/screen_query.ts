@@ -76,7 +76,11 @@ const loadStart = load();
 const market = syntheticMarket({ instruments: N, days: D, seed });
 const t0 = performance.now();
 const matrix = new MarketComputer(market).computeDay(D - 1);
-console.error(`matrix of ${matrix.date}: ${matrix.codes.length} × ${matrix.ids.length} in ${Math.round(performance.now() - t0)} ms`);
+console.error(
+  `matrix of ${matrix.date}: ${matrix.codes.length} × ${matrix.ids.length} in ${
+    Math.round(performance.now() - t0)
+  } ms`,
+);
 
 const db = await DuckDBInstance.create(":memory:");
 const con = await db.connect();

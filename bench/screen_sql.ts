@@ -21,7 +21,11 @@ const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const num = (v: number) => String(v);
 
 /** Creates `table` and appends the matrix's rows. */
-export async function loadMatrix(con: DuckDBConnection, m: DayMatrix, table: string): Promise<void> {
+export async function loadMatrix(
+  con: DuckDBConnection,
+  m: DayMatrix,
+  table: string,
+): Promise<void> {
   const cols = m.ids.map((id) => `${q(id)} DOUBLE`).join(", ");
   await con.run(`DROP TABLE IF EXISTS ${table}`);
   await con.run(

@@ -12,7 +12,12 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { loadMatrix, screenToSql } from "../bench/screen_sql.ts";
 import { MarketComputer } from "../lib/screen/compute.ts";
 import { runScreen } from "../lib/screen/engine.ts";
-import { type Cond, normalizeQuery, parseScreenQuery, type ScreenQuery } from "../lib/screen/query.ts";
+import {
+  type Cond,
+  normalizeQuery,
+  parseScreenQuery,
+  type ScreenQuery,
+} from "../lib/screen/query.ts";
 import { INDICATOR_IDS } from "../lib/screen/registry.ts";
 import { FLAG_NAMES } from "../lib/screen/types.ts";
 import { rng, syntheticMarket } from "./helpers/synthetic_market.ts";
@@ -53,13 +58,22 @@ const FIXED: ScreenQuery[] = [
   { sectors: ["반도체", "바이오"], sort: [{ by: "dividend_yield", dir: "desc" }], limit: 300 },
 ];
 
-const NUMERIC = INDICATOR_IDS.filter((id) => !["ma_aligned", "ma_reversed", "new_high_52w"].includes(id));
+const NUMERIC = INDICATOR_IDS.filter((id) =>
+  !["ma_aligned", "ma_reversed", "new_high_52w"].includes(id)
+);
 
 function randomCond(r: () => number, depth: number): Cond {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const u = r();
   if (depth < 3 && u < 0.3) {
-    return { op: pick(["and", "or"] as const), of: [randomCond(r, depth + 1), randomCond(r, depth + 1), ...(r() < 0.4 ? [randomCond(r, depth + 1)] : [])] };
+    return {
+      op: pick(["and", "or"] as const),
+      of: [
+        randomCond(r, depth + 1),
+        randomCond(r, depth + 1),
+        ...(r() < 0.4 ? [randomCond(r, depth + 1)] : []),
+      ],
+    };
   }
   if (depth < 3 && u < 0.37) return { op: "not", of: randomCond(r, depth + 1) };
   if (u < 0.42) return { op: "flag", flag: pick(FLAG_NAMES), is: r() < 0.5 };
@@ -70,8 +84,20 @@ function randomCond(r: () => number, depth: number): Cond {
     const a = Math.round(r() * 100), b = Math.round(r() * 100);
     return { op: "between", ind, pct: pct ?? "all", min: Math.min(a, b), max: Math.max(a, b) };
   }
-  if (u < 0.75) return { op: pick(["gt", "gte", "lt", "lte"] as const), ind, ref: pick(NUMERIC), factor: r() < 0.5 ? 1 : 0.5 + r() };
-  return { op: pick(["gt", "gte", "lt", "lte", "ne"] as const), ind, pct: pct ?? "all", value: Math.round(r() * 100) };
+  if (u < 0.75) {
+    return {
+      op: pick(["gt", "gte", "lt", "lte"] as const),
+      ind,
+      ref: pick(NUMERIC),
+      factor: r() < 0.5 ? 1 : 0.5 + r(),
+    };
+  }
+  return {
+    op: pick(["gt", "gte", "lt", "lte", "ne"] as const),
+    ind,
+    pct: pct ?? "all",
+    value: Math.round(r() * 100),
+  };
 }
 
 Deno.test("kdesk's engine and DuckDB give the same rows, order, totals and values", async () => {

@@ -28,7 +28,10 @@ export const STALE_DAYS = 500;
 const DAY_MS = 86_400_000;
 const dayNumber = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / DAY_MS;
 
-const FLOW_INDEX = Object.fromEntries(FLOW_FIELDS.map((f, i) => [f, i])) as Record<FlowField, number>;
+const FLOW_INDEX = Object.fromEntries(FLOW_FIELDS.map((f, i) => [f, i])) as Record<
+  FlowField,
+  number
+>;
 const BALANCE_INDEX = Object.fromEntries(BALANCE_FIELDS.map((f, i) => [f, i])) as Record<
   BalanceField,
   number

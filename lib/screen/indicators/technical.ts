@@ -929,7 +929,9 @@ const volatility: Indicator[] = [
       inputs: ["close", "index"],
       lookback: p + 1,
       compute: (x) =>
-        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[0] : NaN,
+        x.bench
+          ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[0]
+          : NaN,
     },
     {
       id: `corr_${p}`,
@@ -942,7 +944,9 @@ const volatility: Indicator[] = [
       inputs: ["close", "index"],
       lookback: p + 1,
       compute: (x) =>
-        x.bench ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[1] : NaN,
+        x.bench
+          ? x.memo(`bc${p}`, () => betaCorr(x.returns, x.benchReturns!, x.start + 1, x.t, p))[1]
+          : NaN,
     },
   ]),
   ...([[250, "1y", "1년"], [60, "3m", "3개월"]] as const).map(([p, id, ko]): Indicator => ({
@@ -1387,7 +1391,8 @@ const range52: Indicator[] = [
     formula: "(종가 / 자료 전체 기간 최고가 − 1) × 100",
     inputs: ["high", "close"],
     lookback: 1,
-    compute: (x) => x.bars < 1 ? NaN : pct(x.close[x.t] / max(x.high, x.start, x.t, x.bars) - 1),
+    compute: (x) =>
+      x.bars < 1 ? NaN : pct(x.close[x.t] / x.kernel("ath", () => new RunningMaxKernel())[0] - 1),
   },
   {
     id: "new_high_52w",
