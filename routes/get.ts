@@ -10,7 +10,7 @@ import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { encoded, type EncodedBody } from "../lib/store/json.ts";
-import { cachedResponse, sendEncoded } from "./encoded.ts";
+import { cachedResponse, type JsonAnswer, type ResponseCache, sendEncoded } from "./encoded.ts";
 import { Problem, zodProblem } from "./problem.ts";
 
 /** A route's validated input. */
@@ -72,6 +72,33 @@ export function get<R extends RouteConfig>(
     if (!q.success) return zodProblem(q.error, c.req.path);
     return handler(c, { query: q.data, params: p.data } as Input<R>);
   });
+}
+
+/** The normalized form of a request to a route: its path pattern and validated input. */
+export function requestKey(route: RouteConfig, input: Input<RouteConfig>): string {
+  return `${route.path} ${JSON.stringify(input.params)} ${JSON.stringify(input.query)}`;
+}
+
+/**
+ * Registers a GET route ({@link get}) answered from a {@link ResponseCache}: a request URL
+ * answered before is a synchronous clone of its prebuilt response (the `fast` hook, before
+ * any parsing); anything else is validated, keyed by {@link requestKey} (so `?limit=50` and
+ * no `limit` share an answer) and answered from the cache or computed by `load` once.
+ */
+export function getCached<R extends RouteConfig>(
+  app: OpenAPIHono,
+  route: R,
+  cache: ResponseCache,
+  load: (c: Context, input: Input<R>) => Promise<JsonAnswer | Response>,
+  opts: Omit<GetOptions, "fast"> = {},
+): void {
+  get(
+    app,
+    route,
+    (c, input) =>
+      cache.answer(c.req.raw, requestKey(route, input as Input<RouteConfig>), () => load(c, input)),
+    { ...opts, fast: (c) => cache.peek(c.req.raw) },
+  );
 }
 
 /** The API's tags (the reference groups operations by them), in display order. */

@@ -10,10 +10,13 @@
  * lands. Bar arrays are exactly `DailyBar` / `IndexBar`, the shapes the backtest export
  * writes.
  *
+ * Every answer is computed once per request (normalized: path and validated query) and data
+ * version, and kept as prebuilt responses (routes/encoded.ts `ResponseCache`): a repeated
+ * request is a synchronous clone, as the snapshot route sends.
+ *
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../lib/ipo/query.ts";
 import { KRX_HOLIDAYS } from "../lib/market/sessions.ts";
@@ -28,8 +31,7 @@ import {
 import { EPOCH_DATE, isDate, type RangeKey, RANGES, rangeStart } from "../lib/market/range.ts";
 import { PriceSummary } from "../lib/market/summary.ts";
 import { instrumentRank } from "../lib/search.ts";
-import { corpCodeByStock } from "../lib/store/corps.ts";
-import { encoded } from "../lib/store/json.ts";
+import { corpCodeByStock, dataVersion } from "../lib/store/corps.ts";
 import { keys } from "../lib/store/keys.ts";
 import {
   getBars,
@@ -43,9 +45,9 @@ import {
   unpack,
 } from "../lib/store/market.ts";
 import { type MarketCache, marketCacheFor } from "../lib/store/market_cache.ts";
-import { CLIENT_ERROR, get, tagged } from "./get.ts";
+import { CLIENT_ERROR, getCached, tagged } from "./get.ts";
 import type { AppDeps } from "./deps.ts";
-import { sendEncoded } from "./encoded.ts";
+import { ENCODED_JSON, type JsonAnswer, ResponseCache } from "./encoded.ts";
 import { Problem, problem } from "./problem.ts";
 
 const problemContent = { "application/problem+json": { schema: Problem } };
@@ -343,24 +345,31 @@ async function servedWindow(
 
 const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 
-/** Sends a JSON body with the market ETag (304 when the client has it) and gzip when large. */
-async function sendJson(c: Context, cache: MarketCache, body: unknown): Promise<Response> {
+/**
+ * A JSON answer with the market ETag (the epoch, as read when it was made) and
+ * `Cache-Control`; `cache: false` when it depends on today's date (no stored trading day
+ * to anchor a window on), which no market write would move.
+ */
+async function marketJson(cache: MarketCache, doc: unknown, keep = true): Promise<JsonAnswer> {
   const etag = `W/"mkt-${(await cache.epoch()) ?? "0"}"`;
-  if (c.req.header("if-none-match")?.split(/\s*,\s*/).includes(etag)) {
-    return new Response(null, {
-      status: 304,
-      headers: [["etag", etag], ["cache-control", CACHE_CONTROL], ["vary", "accept-encoding"]],
-    });
-  }
-  const res = await sendEncoded(
-    encoded(JSON.stringify(body)),
-    c.req.header("accept-encoding") ?? "",
-    1024,
-  );
-  res.headers.set("etag", etag);
-  res.headers.set("cache-control", CACHE_CONTROL);
-  return res;
+  return {
+    json: JSON.stringify(doc),
+    headers: [["etag", etag], ["cache-control", CACHE_CONTROL]],
+    cache: keep,
+  };
 }
+
+/** The day windows are measured from, and whether it is a stored day (not today's date). */
+async function anchor(cache: MarketCache): Promise<{ day: string; stored: boolean }> {
+  const latest = await cache.latestDay();
+  return { day: latest ?? await cache.anchorDay(), stored: latest !== null };
+}
+
+/**
+ * The answers of the market routes: the market data and corp master version keys them
+ * (`dataVersion`); bodies from 1 KiB go gzip-compressed to clients that accept it.
+ */
+const MARKET_CACHE = { maxEntries: 2_048, maxBytes: 64 * 1024 * 1024 };
 
 /** Why KRX did not trade on a day. */
 export interface ClosedDay {
@@ -398,8 +407,15 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   const kv = deps.kv;
   const cache = marketCacheFor(kv);
+  const answers = new ResponseCache({
+    name: "market",
+    format: ENCODED_JSON,
+    version: dataVersion(kv),
+    ...MARKET_CACHE,
+  });
+  const json = (doc: unknown, keep?: boolean) => marketJson(cache, doc, keep);
 
-  get(app, instrumentsRoute, async (c, { query }) => {
+  getCached(app, instrumentsRoute, answers, async (c, { query }) => {
     const offset = query.cursor ? decodeCursor(query.cursor) : 0;
     if (offset === null) {
       return problem(400, "Invalid request: cursor: not a cursor from this API", {
@@ -418,25 +434,26 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
     }
     const items = rows.slice(offset, offset + query.limit).map(toInstrument);
     const next = offset + query.limit < rows.length ? encodeCursor(offset + query.limit) : null;
-    return sendJson(c, cache, { total: rows.length, items, next_cursor: next });
+    return json({ total: rows.length, items, next_cursor: next });
   });
 
-  get(app, instrumentRoute, async (c, { params }) => {
+  getCached(app, instrumentRoute, answers, async (c, { params }) => {
     const inst = await getInstrument(kv, params.code);
     const code = inst?.code ?? params.code;
     const price = STOCK_CODE.test(code) ? await cache.summary(code) : null;
     if (!inst && !price) {
       return problem(404, `No instrument ${params.code}`, { instance: c.req.path });
     }
-    return sendJson(c, cache, {
+    return json({
       instrument: inst ? toInstrument(inst) : null,
       corp_code: await corpCodeByStock(kv, code),
       price,
     });
   });
 
-  get(app, dailyRoute, async (c, { params, query }) => {
-    const w = resolveWindow(query, await cache.anchorDay(), "1Y");
+  getCached(app, dailyRoute, answers, async (c, { params, query }) => {
+    const at = await anchor(cache);
+    const w = resolveWindow(query, at.day, "1Y");
     if (typeof w === "string") {
       return problem(400, `Invalid request: ${w}`, { instance: c.req.path });
     }
@@ -445,19 +462,19 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
       if (!(await getInstrument(kv, params.code))) {
         return problem(404, `No instrument ${params.code}`, { instance: c.req.path });
       }
-      return sendJson(c, cache, { code: params.code, ...w, bars: [] });
+      return json({ code: params.code, ...w, bars: [] }, at.stored);
     }
     const { empty, ...win } = served;
     const bars = empty ? [] : await getBars(kv, params.code, win.from, win.to);
-    return sendJson(c, cache, { code: params.code, ...win, bars });
+    return json({ code: params.code, ...win, bars }, at.stored);
   });
 
-  get(app, dayRoute, async (c, { params, query }) => {
+  getCached(app, dayRoute, answers, async (c, { params, query }) => {
     const day = params.date;
     const markets = query.market ? [query.market] : KRX_MARKETS;
     const bars = (await Promise.all(markets.map((m) => getDay(kv, day, m)))).flat();
     if (bars.length) {
-      return sendJson(c, cache, {
+      return json({
         date: day,
         market: query.market ?? null,
         count: bars.length,
@@ -478,21 +495,23 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
     );
   });
 
-  get(app, indicesRoute, async (c) => {
+  getCached(app, indicesRoute, answers, async () => {
+    const at = await anchor(cache);
     const items = (await cache.indices()).map(({ index_code, series, name, bar }) => ({
       index_code,
       series,
       name,
       bar,
     }));
-    return sendJson(c, cache, { date: await cache.anchorDay(), items });
+    return json({ date: at.day, items }, at.stored);
   });
 
-  get(app, indexDailyRoute, async (c, { params, query }) => {
+  getCached(app, indexDailyRoute, answers, async (c, { params, query }) => {
     const code = params.index_code;
     const meta = (await cache.indexMetas()).find((m) => m.index_code === code);
     if (!meta) return problem(404, `No index ${code}`, { instance: c.req.path });
-    const w = resolveWindow(query, await cache.anchorDay(), "1Y");
+    const at = await anchor(cache);
+    const w = resolveWindow(query, at.day, "1Y");
     if (typeof w === "string") {
       return problem(400, `Invalid request: ${w}`, { instance: c.req.path });
     }
@@ -500,17 +519,15 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
     const served = await servedWindow(kv, prefix, w);
     const win = served && !served.empty ? { from: served.from, to: served.to } : w;
     const bars = served && !served.empty ? await getIndexBars(kv, code, win.from, win.to) : [];
-    return sendJson(c, cache, {
-      index_code: code,
-      name: meta.name,
-      series: meta.series,
-      ...win,
-      bars,
-    });
+    return json(
+      { index_code: code, name: meta.name, series: meta.series, ...win, bars },
+      at.stored,
+    );
   });
 
-  get(app, flowsRoute, async (c, { query }) => {
-    const w = resolveWindow(query, await cache.anchorDay(), "1M");
+  getCached(app, flowsRoute, answers, async (c, { query }) => {
+    const at = await anchor(cache);
+    const w = resolveWindow(query, at.day, "1M");
     if (typeof w === "string") {
       return problem(400, `Invalid request: ${w}`, { instance: c.req.path });
     }
@@ -521,7 +538,7 @@ export function marketRoutes(deps: AppDeps): OpenAPIHono {
         a.date.localeCompare(b.date) ||
         KRX_MARKETS.indexOf(a.market) - KRX_MARKETS.indexOf(b.market)
       );
-    return sendJson(c, cache, { ...w, market: query.market ?? null, items });
+    return json({ ...w, market: query.market ?? null, items }, at.stored);
   });
 
   return app;

@@ -10,10 +10,11 @@ import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../lib/ipo/query.ts";
 import { KrxMarket } from "../lib/market/model.ts";
 import { MATCH_KINDS } from "../lib/search.ts";
-import { companySearch, type QuotedPage } from "../lib/store/corps.ts";
+import { companySearch, dataVersion, type QuotedPage } from "../lib/store/corps.ts";
 import { entityUrl } from "../components/links.ts";
 import type { AppDeps } from "./deps.ts";
-import { get, tagged } from "./get.ts";
+import { OUTER_JSON, ResponseCache } from "./encoded.ts";
+import { getCached, tagged } from "./get.ts";
 import { Problem, problem } from "./problem.ts";
 
 /** Most hits one request may ask for. */
@@ -96,10 +97,23 @@ export function searchItems(page: QuotedPage): SearchItem[] {
   }));
 }
 
+/**
+ * The search answers: keyed by the normalized query (q trimmed, limit, cursor) and the data
+ * version (corp master + market: hits and quotes), as the route sent them through the outer
+ * layer before (`c.json`, then gzip from 1 KiB).
+ */
+const SEARCH_CACHE = { maxEntries: 4_096, maxBytes: 16 * 1024 * 1024 };
+
 /** The search API sub-app (mounted by `routes/api.ts`). */
 export function searchRoutes(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono();
-  get(app, searchRoute, async (c, { query }) => {
+  const answers = new ResponseCache({
+    name: "search",
+    format: OUTER_JSON,
+    version: dataVersion(deps.kv),
+    ...SEARCH_CACHE,
+  });
+  getCached(app, searchRoute, answers, async (c, { query }) => {
     const offset = query.cursor ? decodeCursor(query.cursor) : 0;
     if (offset === null) {
       return problem(400, "Invalid request: cursor: not a cursor from this API", {
@@ -109,13 +123,15 @@ export function searchRoutes(deps: AppDeps): OpenAPIHono {
     }
     const page = await companySearch(deps.kv).search(query.q, { offset, limit: query.limit });
     const end = offset + page.hits.length;
-    c.header("cache-control", "private, max-age=30");
-    return c.json({
-      query: page.query,
-      total: page.total,
-      items: searchItems(page),
-      next_cursor: end < page.total ? encodeCursor(end) : null,
-    });
+    return {
+      json: JSON.stringify({
+        query: page.query,
+        total: page.total,
+        items: searchItems(page),
+        next_cursor: end < page.total ? encodeCursor(end) : null,
+      }),
+      headers: [["cache-control", "private, max-age=30"]],
+    };
   });
   return app;
 }

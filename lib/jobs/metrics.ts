@@ -186,8 +186,34 @@ export class Metrics {
     ["source"],
   );
 
+  readonly responseCacheAnswers = new Scalar(
+    "kdesk_response_cache_answers_total",
+    "Answers of the prebuilt-response caches (market, search) by result: hit (a prebuilt response), miss (computed), shared (joined a computation under way), evicted (entries dropped for room).",
+    "counter",
+    ["cache", "result"],
+  );
+  readonly responseCacheEntries = new Scalar(
+    "kdesk_response_cache_entries",
+    "Answers kept by the prebuilt-response caches.",
+    "gauge",
+    ["cache"],
+  );
+  readonly responseCacheBytes = new Scalar(
+    "kdesk_response_cache_bytes",
+    "Bytes kept by the prebuilt-response caches (identity and gzip copies).",
+    "gauge",
+    ["cache"],
+  );
+
+  /**
+   * Called before each render: fills series whose sources count on their own hot paths
+   * (plain numbers there, no label lookup per request).
+   */
+  readonly collectors: (() => void)[] = [];
+
   /** Prometheus text exposition. */
   render(): string {
+    for (const collect of this.collectors) collect();
     const out: string[] = [];
     this.httpDuration.render(out);
     this.jobDuration.render(out);
@@ -198,6 +224,9 @@ export class Metrics {
     this.quotaUsed.render(out);
     this.quotaLimit.render(out);
     this.sourceUp.render(out);
+    this.responseCacheAnswers.render(out);
+    this.responseCacheEntries.render(out);
+    this.responseCacheBytes.render(out);
     return out.join("\n") + "\n";
   }
 }

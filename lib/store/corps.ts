@@ -18,7 +18,7 @@ import {
   type SearchPage,
 } from "../search.ts";
 import { getBlob, putBlob } from "./blobs.ts";
-import { EpochPoll } from "./epoch.ts";
+import { type DataVersion, EpochPoll } from "./epoch.ts";
 import { keys } from "./keys.ts";
 import { AtomicBatcher } from "./kv.ts";
 import { getDay, type StoredInstrument } from "./market.ts";
@@ -154,6 +154,14 @@ function instrumentSignature(list: StoredInstrument[]): string {
   return `${list.length}|${latest}`;
 }
 
+/** Options of {@linkcode CompanySearch}. */
+export interface CompanySearchOptions {
+  /** How long a read of the corp master's version is trusted (default 1 s). */
+  checkMs?: number;
+  /** The clock of that trust (tests). */
+  now?: () => number;
+}
+
 /** How long a read of the corp master's version is trusted. */
 const MASTER_CHECK_MS = 1_000;
 
@@ -172,9 +180,35 @@ export class CompanySearch {
   builds = 0;
 
   /** `checkMs`: how long a read of the corp master's version is trusted (default 1 s). */
-  constructor(private kv: Deno.Kv, private opts: { checkMs?: number } = {}) {
-    this.#master = new EpochPoll(kv, keys.corpMasterMeta(), undefined, () => {});
+  constructor(private kv: Deno.Kv, private opts: CompanySearchOptions = {}) {
+    this.#master = new EpochPoll(kv, keys.corpMasterMeta(), undefined, () => {}, opts.now);
   }
+
+  /**
+   * The version of the data search answers from (and that maps stock codes to corp codes):
+   * the market epoch and the corp master's version ({@linkcode dataVersion}).
+   */
+  async version(): Promise<string> {
+    await this.#master.fresh(this.opts.checkMs ?? MASTER_CHECK_MS);
+    const market = await marketCacheFor(this.kv).epoch();
+    return this.#versionOf(market, this.#master.epoch);
+  }
+
+  /** {@linkcode version} when both reads are fresh, synchronously; else undefined. */
+  peekVersion(): string | undefined {
+    const master = this.#master.peek(this.opts.checkMs ?? MASTER_CHECK_MS);
+    if (master === undefined) return undefined;
+    const market = marketCacheFor(this.kv).peekEpoch();
+    return market === undefined ? undefined : this.#versionOf(market, master);
+  }
+
+  /** The version string of two epochs (the last one is reused: no string per request). */
+  #versionOf(market: string | null, master: string | null): string {
+    const v = this.#lastVersion;
+    if (v && v.market === market && v.master === master) return v.text;
+    return (this.#lastVersion = { market, master, text: `${market}|${master}` }).text;
+  }
+  #lastVersion: { market: string | null; master: string | null; text: string } | null = null;
 
   /** The current index (built or rebuilt first when the data changed). */
   async index(): Promise<SearchIndex> {
@@ -255,11 +289,20 @@ export class CompanySearch {
 
 const searches = new WeakMap<Deno.Kv, CompanySearch>();
 
-/** The shared {@linkcode CompanySearch} of a KV. */
-export function companySearch(kv: Deno.Kv): CompanySearch {
+/** The shared {@linkcode CompanySearch} of a KV (`opts` apply when this call creates it). */
+export function companySearch(kv: Deno.Kv, opts?: CompanySearchOptions): CompanySearch {
   let s = searches.get(kv);
-  if (!s) searches.set(kv, s = new CompanySearch(kv));
+  if (!s) searches.set(kv, s = new CompanySearch(kv, opts));
   return s;
+}
+
+/**
+ * The version of a KV's market data and corp master (moves on every market write and corp
+ * master sync): what cached search and market answers are keyed by.
+ */
+export function dataVersion(kv: Deno.Kv): DataVersion {
+  const s = companySearch(kv);
+  return { peek: () => s.peekVersion(), read: () => s.version() };
 }
 
 /** A company search hit (`GET /api/v1/company/search`). */

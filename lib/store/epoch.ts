@@ -6,10 +6,23 @@
  * Two ways to use it: with `pollMs`, a timer reads the key in the background (for caches
  * whose hot path answers synchronously and must not wait: snapshots, the IPO pipeline);
  * without, the reader calls {@linkcode EpochPoll.fresh} before it trusts its cache, which
- * reads the key at most once per `maxAgeMs` (the market cache: no timer at all).
+ * reads the key at most once per `maxAgeMs` (the market cache: no timer at all), and a
+ * synchronous hot path calls {@linkcode EpochPoll.peek}, which answers only from a read that
+ * recent.
  *
  * @module
  */
+
+/**
+ * A data version that a cache of answers is keyed by: read synchronously by a hot path and
+ * asynchronously by a miss.
+ */
+export interface DataVersion {
+  /** The version when a fresh read of it is at hand, else undefined (take the async path). */
+  peek(): string | undefined;
+  /** The current version (reads what it must first). */
+  read(): Promise<string>;
+}
 
 /** Polls `key`'s versionstamp (by timer, or lazily) and calls `onChange` when it moves. */
 export class EpochPoll {
@@ -59,6 +72,18 @@ export class EpochPoll {
   fresh(maxAgeMs: number): Promise<void> {
     if (this.#seen && this.now() - this.#checkedAt < maxAgeMs) return Promise.resolve();
     return this.#reading ??= this.check().finally(() => this.#reading = null);
+  }
+
+  /**
+   * Synchronous, for hot paths: the epoch when it was read within `maxAgeMs`, else undefined
+   * — and then a read starts in the background (shared with {@linkcode fresh}), so a caller
+   * that answers from a cache made under an epoch never trusts a read older than its TTL
+   * (with `maxAgeMs` 0, never: every caller waits for {@linkcode fresh}).
+   */
+  peek(maxAgeMs: number): string | null | undefined {
+    if (this.#seen && this.now() - this.#checkedAt < maxAgeMs) return this.epoch;
+    void this.fresh(maxAgeMs);
+    return undefined;
   }
 
   /** Forgets the last read: the next {@linkcode fresh} reads the key again. */

@@ -159,13 +159,14 @@ export class MarketCache {
   }
 
   /**
-   * The epoch as last read, without waiting, for synchronous hot paths: undefined when it
-   * has not been read (or the cache was invalidated). A read older than the TTL starts a
-   * re-read in the background, as {@linkcode epoch} would.
+   * The epoch without waiting, for synchronous hot paths: the last read when it is younger
+   * than the TTL, else undefined (not read yet, invalidated, or older than the TTL: then a
+   * re-read starts in the background, and the caller takes its async path, which waits for
+   * {@linkcode epoch}). So a hot path never serves an answer made under an epoch read longer
+   * ago than the TTL — the same freshness as {@linkcode epoch}.
    */
   peekEpoch(): string | null | undefined {
-    this.#fresh();
-    return this.#poll.seen ? this.#poll.epoch : undefined;
+    return this.#poll.peek(this.opts.ttlMs ?? 1_000);
   }
 
   /** Drops every entry (the next read also re-checks the epoch). */

@@ -16,7 +16,7 @@ import {
 } from "../../lib/etl/schemas.ts";
 import { emptyFacts, type IpoItem } from "../../lib/ipo/model.ts";
 import { KRX_HOLIDAYS } from "../../lib/market/sessions.ts";
-import { upsertCorpMaster } from "../../lib/store/corps.ts";
+import { companySearch, upsertCorpMaster } from "../../lib/store/corps.ts";
 import { marketCacheFor } from "../../lib/store/market_cache.ts";
 import { putCompanySnapshot, SnapshotCache } from "../../lib/store/snapshots.ts";
 import { createApp } from "../../routes/app.ts";
@@ -403,14 +403,29 @@ export interface MarketApp {
   close(): Promise<void>;
 }
 
+/** Options of {@linkcode buildMarketApp}. */
+export interface MarketAppOptions {
+  bundle?: boolean;
+  /**
+   * The clock of the market epoch's and the corp master version's TTL (1 s each) instead of
+   * checking the epoch on every read: a fixed clock keeps every read fresh until the test
+   * moves it.
+   */
+  now?: () => number;
+}
+
 /**
  * Builds the app on a fresh in-memory KV with {@linkcode seedMarket}'s data, the corp
  * master rows of the seeded companies, the 하람로보틱스 IPO deal and snapshots of
- * 하람로보틱스 and 한빛반도체. The market cache checks the epoch on every read.
+ * 하람로보틱스 and 한빛반도체. The market cache checks the epoch on every read (unless
+ * `opts.now` is given).
  */
-export async function buildMarketApp(opts: { bundle?: boolean } = {}): Promise<MarketApp> {
+export async function buildMarketApp(opts: MarketAppOptions = {}): Promise<MarketApp> {
   const kv = await Deno.openKv(":memory:");
-  marketCacheFor(kv, { ttlMs: 0 });
+  if (opts.now) {
+    marketCacheFor(kv, { now: opts.now });
+    companySearch(kv, { now: opts.now });
+  } else marketCacheFor(kv, { ttlMs: 0 });
   const seeded = await seedMarket(kv);
   await upsertCorpMaster(kv, [
     {
