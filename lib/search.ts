@@ -90,11 +90,24 @@ export interface SearchPage {
   hits: SearchHit[];
 }
 
+/** Names normalized and 초성 taken so far ({@linkcode searchTextWork}). */
+let textWork = 0;
+
+/**
+ * How many names this process has normalized ({@linkcode normalizeName}) or taken the 초성
+ * of ({@linkcode initialsOf}): the per-entry text work, which {@linkcode SearchIndex} does
+ * once when built, so a query only compares (tests count it; bench/search.ts times queries).
+ */
+export function searchTextWork(): number {
+  return textWork;
+}
+
 /**
  * Normalizes a company name for matching: drops legal forms (주식회사, (주), ㈜, 유한회사),
  * spaces and punctuation, and lower-cases Latin letters.
  */
 export function normalizeName(name: string): string {
+  textWork++;
   return name
     .replace(/\(주\)|㈜|주식회사|\(유\)|유한회사/g, "")
     .replace(/[\s·.,&()\-]/g, "")
@@ -108,6 +121,7 @@ export function isInitials(s: string): boolean {
 
 /** The 초성 of a normalized name ("가람에너지" → "ㄱㄹㅇㄴㅈ"); non-Hangul characters drop. */
 export function initialsOf(normalized: string): string {
+  textWork++;
   return getChoseong(normalized).replace(/\s/g, "");
 }
 

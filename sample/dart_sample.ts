@@ -1880,6 +1880,20 @@ export interface SampleDatasetOptions {
   tradedCompanies?: boolean;
 }
 
+/** Statement work done by {@linkcode buildSampleDataset} and lazy reads (process-wide). */
+const work = { series: 0, rowSets: 0 };
+
+/**
+ * How much statement data the sample has generated so far in this process: `series` (a
+ * company's CFS + OFS figures, made once per company and dataset) and `rowSets` (one
+ * fnlttSinglAcnt / fnlttSinglAcntAll / fnlttSinglIndx entry each; a lazy entry counts when
+ * first read). The expensive part of the sample, counted so tests can show what is built
+ * eagerly and what only on read (bench/sample_build.ts times it).
+ */
+export function sampleStatementWork(): { series: number; rowSets: number } {
+  return { ...work };
+}
+
 /** Builds the full (fictional) sample dataset. Deterministic; returns a fresh object each call. */
 export function buildSampleDataset(opts: SampleDatasetOptions = {}): DartDataset {
   const ds = buildBaseDataset();
@@ -1945,11 +1959,12 @@ function addStatements(
     if (!c.plan) continue;
     let built: { CFS: Series; OFS: Series } | undefined;
     const series = () =>
-      built ??= {
+      built ??= (work.series++, {
         CFS: buildSeries(c.plan!, rngFor(`series|${c.corp_code}|CFS`)),
         OFS: buildSeries(ofsPlan(c.plan!), rngFor(`series|${c.corp_code}|OFS`)),
-      };
-    const put = <T>(map: Record<string, T>, key: string, inputs: unknown, build: () => T) => {
+      });
+    const put = <T>(map: Record<string, T>, key: string, inputs: unknown, make: () => T) => {
+      const build = () => (work.rowSets++, make());
       if (lazy) lazyEntry(map, key, inputs, build);
       else map[key] = build();
     };

@@ -150,12 +150,12 @@ Deno.test("[export] company xlsx: profile, multi-year statements, indicators, di
   }
 });
 
-Deno.test("[export] a 2,000-row ipo.xlsx builds in under 3 s and reads back whole", async () => {
+// Its build time is a benchmark, not a test: bench/xlsx.ts (the same 2,000 deals).
+Deno.test("[export] a 2,000-row ipo.xlsx builds and reads back whole", async () => {
   const data = syntheticIpoData(2000);
   const rows = reconcile({ asOf: "2026-11-20", kind: data.kind, disclosures: data.disclosures })
     .map(toRow);
   assert.equal(rows.length, 2000);
-  const t0 = performance.now();
   const bytes = await buildIpoWorkbook({
     rows,
     built_at: new Date(),
@@ -164,8 +164,6 @@ Deno.test("[export] a 2,000-row ipo.xlsx builds in under 3 s and reads back whol
     filters: {},
     sample: false,
   });
-  const ms = performance.now() - t0;
-  assert.ok(ms < 3000, `built in ${Math.round(ms)} ms`);
   const wb = await load(bytes);
   const ws = wb.getWorksheet(IPO_SHEET)!;
   assert.equal(ws.rowCount, 2001);

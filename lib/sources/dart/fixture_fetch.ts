@@ -326,7 +326,20 @@ interface ListIndex {
   kinds: { ty?: string; detail?: string }[];
 }
 
+/** List indexes built so far ({@linkcode fixtureListIndexBuilds}). */
+let listIndexBuilds = 0;
+
+/**
+ * How many list.json indexes (report names parsed, amendment chains, disclosure types: the
+ * per-filing work) fixture fetches have built in this process: once per dataset and filing
+ * count, however many pages are asked (tests count it).
+ */
+export function fixtureListIndexBuilds(): number {
+  return listIndexBuilds;
+}
+
 function buildListIndex(filings: DartDatasetFiling[]): ListIndex {
+  listIndexBuilds++;
   // Per corp+base name: rcept_nos of amending filings, to find rows with a later version.
   const amendments = new Map<string, string[]>();
   const parsed = filings.map((f) => parseReportName(f.report_nm));
