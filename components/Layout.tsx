@@ -77,7 +77,7 @@ export function Layout(props: LayoutProps) {
           name="description"
           content={props.description ?? "kdesk — 한국 IPO·공시·시장 데이터 데스크"}
         />
-        <link rel="icon" href="data:," />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href={props.bundle?.css ?? STYLESHEET} />
         {props.head}
       </head>

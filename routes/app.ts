@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Hono {
  * bundle; no inline script, eval or handler attributes); style sheets from this origin
  * only (no `<style>` blocks); style *attributes* stay allowed (`style-src-attr`): SSR'd
  * islands and the 52-week range mark position elements with computed inline styles, which
- * cannot run script. Images from here and `data:` (the empty favicon); XHR/SSE to here;
+ * cannot run script. Images from here and `data:`; XHR/SSE to here;
  * no plugins, no `<base>` rewrites, forms post only here, and no framing by anyone.
  */
 export const PAGE_CSP = [

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { chooseCoding, type Coding } from "./encoded.ts";
 
 /** Content types by file extension. Files with other extensions are not served. */
@@ -43,6 +43,8 @@ const HASHED_RE = /^build\/[A-Za-z0-9_-]+-[A-Za-z0-9]{8,}\.(js|css)$/;
 /** File suffix of each stored compressed copy of a build output. */
 const STORED_SUFFIX: Record<Coding, string> = { br: ".br", gzip: ".gz" };
 const DEFAULT_ROOT = new URL("../static/", import.meta.url);
+/** The site icon, under the static root (pages link it; /favicon.ico serves it too). */
+export const FAVICON = "favicon.svg";
 
 /**
  * Validates a request path below /static/ and returns its segments, or null when the
@@ -80,11 +82,8 @@ export function assetRoutes(opts: AssetOptions = {}): Hono {
   const rootHref = root.href.endsWith("/") ? root.href : `${root.href}/`;
   const app = new Hono();
 
-  app.get("/static/*", async (c) => {
-    const pathname = new URL(c.req.url).pathname;
-    const segments = safeSegments(pathname.slice("/static/".length));
-    if (!segments) return c.text("Not Found", 404);
-    const rel = segments.join("/");
+  /** Sends the static file `rel` (a validated relative path), or a 404. */
+  const sendStatic = async (c: Context, rel: string): Promise<Response> => {
     const ext = rel.slice(rel.lastIndexOf(".") + 1).toLowerCase();
     const type = rel.includes(".") ? CONTENT_TYPES[ext] : undefined;
     if (!type) return c.text("Not Found", 404);
@@ -125,7 +124,15 @@ export function assetRoutes(opts: AssetOptions = {}): Hono {
     body ??= await Deno.readFile(file);
     headers["content-length"] = String(body.byteLength);
     return new Response(body, { status: 200, headers });
+  };
+
+  app.get("/static/*", (c) => {
+    const segments = safeSegments(new URL(c.req.url).pathname.slice("/static/".length));
+    return segments ? sendStatic(c, segments.join("/")) : c.text("Not Found", 404);
   });
+  // Browsers ask for /favicon.ico wherever no page names an icon (JSON and text documents):
+  // the site's icon, not a 404 in their console.
+  app.get("/favicon.ico", (c) => sendStatic(c, FAVICON));
 
   return app;
 }

@@ -233,6 +233,7 @@ Deno.test("[fuzz] no input makes a 5xx; API errors are problem+json", async () =
       { method: "GET", path: "/api/openapi.json", params: [], examples },
       { method: "GET", path: "/api/docs", params: [], examples },
       { method: "GET", path: "/static/{path}", params: p("path"), examples },
+      { method: "GET", path: "/favicon.ico", params: [], examples },
       { method: "GET", path: "/ops", params: q("job", "status"), examples },
       {
         method: "GET",
