@@ -10,7 +10,7 @@
  */
 import type { CompanySnapshot, Corp } from "../lib/etl/schemas.ts";
 import type { IpoItem } from "../lib/ipo/model.ts";
-import { formatNumber } from "../lib/format.ts";
+import { formatDate, formatDateRange, formatNumber, toKstDate } from "../lib/format.ts";
 import type { MarketSection } from "../lib/market/summary.ts";
 import type { StoredInstrument } from "../lib/store/market.ts";
 import type { CompanyLiveProps } from "../routes/live.ts";
@@ -123,7 +123,7 @@ export function CompanyPage(
           name={p?.stock_name ?? instrument?.name ?? name}
         />
       )}
-      {deals.length > 0 && <IpoDeals deals={deals} />}
+      {deals.length > 0 && <IpoDeals deals={deals} today={toKstDate(shell.now ?? new Date())} />}
       {snap ? <DartSections snap={snap} name={name} disclosureLimit={disclosureLimit} /> : (
         <NoDart
           sample={shell.sample}
@@ -216,12 +216,17 @@ function DartSections(
   );
 }
 
-/** A deal's most telling date: listing, else 청약, else the filing, else the review claim. */
-function dealDate(f: IpoItem["facts"]): string | null {
-  if (f.listing_date) return `상장(예정)일 ${f.listing_date}`;
-  if (f.subscription) return `청약 ${f.subscription.from} ~ ${f.subscription.to}`;
-  if (f.filing_date) return `증권신고서 ${f.filing_date}`;
-  return f.review_filed_date ? `예비심사 청구 ${f.review_filed_date}` : null;
+/**
+ * A deal's most telling date (listing, else 청약, else the filing, else the review claim),
+ * as the UI writes dates; a listing after `today` is 상장 예정일.
+ */
+function dealDate(f: IpoItem["facts"], today: string): string | null {
+  if (f.listing_date) {
+    return `${f.listing_date > today ? "상장 예정일" : "상장일"} ${formatDate(f.listing_date)}`;
+  }
+  if (f.subscription) return `청약 ${formatDateRange(f.subscription.from, f.subscription.to)}`;
+  if (f.filing_date) return `증권신고서 ${formatDate(f.filing_date)}`;
+  return f.review_filed_date ? `예비심사 청구 ${formatDate(f.review_filed_date)}` : null;
 }
 
 /** "공모가 12,000원" or "희망가 10,000~12,000원". */
@@ -232,13 +237,13 @@ function dealPrice(f: IpoItem["facts"]): string | null {
 }
 
 /** The company's IPO deals: stage, key date, price and a link to each deal page. */
-function IpoDeals({ deals }: { deals: IpoItem[] }) {
+function IpoDeals({ deals, today }: { deals: IpoItem[]; today: string }) {
   return (
     <section class="card ipo-deals-card" id="company-ipo" aria-labelledby="company-ipo-h">
       <h2 id="company-ipo-h">IPO</h2>
       <ul class="ipo-deal-list">
         {deals.map((d) => {
-          const extra = [dealDate(d.facts), dealPrice(d.facts)].filter(Boolean).join(" · ");
+          const extra = [dealDate(d.facts, today), dealPrice(d.facts)].filter(Boolean).join(" · ");
           return (
             <li>
               <StageBadge stage={d.stage} /> <a href={`/ipo/${d.pipeline_id}`}>{d.corp_name}</a>
@@ -302,7 +307,7 @@ function NoDart(
             <dt>시장</dt>
             <dd>{instrument.market}{instrument.sector ? ` · ${instrument.sector}` : ""}</dd>
             <dt>상장일</dt>
-            <dd>{instrument.listing_date ?? "—"}</dd>
+            <dd>{formatDate(instrument.listing_date)}</dd>
             <dt>상장주식수</dt>
             <dd>{instrument.shares === null ? "—" : `${formatNumber(instrument.shares)}주`}</dd>
           </>

@@ -56,7 +56,7 @@ function Timeline({ history, end }: { history: StageEvent[]; end: boolean }) {
             <strong>{s}</strong>
             <span class="when">
               {h ? `${formatDate(h.date)}${h.status === "scheduled" ? " (예정)" : ""}` : EMPTY}
-              {h && <span class="muted">· {h.source.toUpperCase()}</span>}
+              {h && <span class="muted">{` · ${h.source.toUpperCase()}`}</span>}
             </span>
           </li>
         );
