@@ -105,7 +105,12 @@ export function drawPriceChart(
           stack: "price",
           stackWeight: 3,
           grace: "5%",
-          ticks: { callback: (v) => formatNumber(Number(v)), maxTicksLimit: 6 },
+          ticks: {
+            // The lowest price label would sit on the volume axis's top label (the panes meet
+            // there): it is left out; its grid line stays.
+            callback: (v, i) => (i === 0 ? "" : formatNumber(Number(v))),
+            maxTicksLimit: 6,
+          },
           grid: { color: "#e6e9ee" },
         },
         v: {

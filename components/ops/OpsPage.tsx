@@ -84,13 +84,13 @@ export function OpsPage(p: OpsPageProps) {
     <Layout title="운영" active="ops" sample={p.sample} bundle={p.bundle} now={p.now}>
       <h1>운영 · 수집 상태</h1>
       <p class="muted">
-        큐 대기 {p.queue.depth}건 · 데드레터 {p.queue.dead}건 · 처리 {p.queue.processed}/{" "}
-        {p.queue.enqueued}건. {p.adminEnabled
+        큐 대기 {p.queue.depth}건 · 데드레터 {p.queue.dead}건 · 처리{" "}
+        {`${p.queue.processed}/${p.queue.enqueued}`}건. {p.adminEnabled
           ? "관리 작업은 Authorization: Bearer ADMIN_TOKEN 으로 /api/dart/admin/*, /api/ops/dead-letters/* 에 요청합니다."
           : "ADMIN_TOKEN이 설정되지 않아 관리 API가 꺼져 있습니다."}
       </p>
 
-      <section id="sources">
+      <section id="sources" class="section ops-section">
         <h2>소스 상태 · 할당량</h2>
         <div class="table-wrap">
           <table class="data">
@@ -114,7 +114,12 @@ export function OpsPage(p: OpsPageProps) {
                   </td>
                   <td>{s.circuit}</td>
                   <td>{when(s.last_success_at)}</td>
-                  <td>{s.last_error ? `${when(s.last_error_at)} ${s.last_error}` : "–"}</td>
+                  <td>
+                    {s.last_error
+                      ? [s.last_error_at && when(s.last_error_at), s.last_error].filter(Boolean)
+                        .join(" ")
+                      : "–"}
+                  </td>
                   <td>{s.latency_ms === null ? "–" : `${s.latency_ms} ms`}</td>
                   <td>
                     {s.quota ? <Gauge used={s.quota.used_today} max={s.quota.per_day} /> : "–"}
@@ -126,7 +131,7 @@ export function OpsPage(p: OpsPageProps) {
         </div>
       </section>
 
-      <section id="schedules">
+      <section id="schedules" class="section ops-section">
         <h2>스케줄</h2>
         <div class="table-wrap">
           <table class="data">
@@ -160,7 +165,7 @@ export function OpsPage(p: OpsPageProps) {
         </div>
       </section>
 
-      <section id="runs">
+      <section id="runs" class="section ops-section">
         <h2>수집 실행</h2>
         <form method="get" action="/ops" class="filters">
           <label>
@@ -235,7 +240,7 @@ export function OpsPage(p: OpsPageProps) {
         </div>
       </section>
 
-      <section id="issues">
+      <section id="issues" class="section ops-section">
         <h2>데이터 품질 이슈</h2>
         <div class="table-wrap">
           <table class="data">
@@ -272,7 +277,7 @@ export function OpsPage(p: OpsPageProps) {
         </div>
       </section>
 
-      <section id="dead-letters">
+      <section id="dead-letters" class="section ops-section">
         <h2>데드레터</h2>
         <div class="table-wrap">
           <table class="data">

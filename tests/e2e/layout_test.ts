@@ -76,6 +76,12 @@ Deno.test({
             globalThis.innerWidth,
           ]);
           assert.ok(sw <= iw, `${path} @${width}: page is ${sw}px wide in a ${iw}px window`);
+          // On a phone the header's search box takes the row (not a stub with its hint cut).
+          const box = page.locator(".header-search #site-q"); // (not on the home page)
+          const search = (await box.count()) ? await box.boundingBox() : null;
+          if (search && width < 700) {
+            assert.ok(search.width >= width * 0.6, `${path} @${width}: search ${search.width}px`);
+          }
           assert.equal(
             await page.evaluate(() => getComputedStyle(document.body).wordBreak),
             "keep-all",
