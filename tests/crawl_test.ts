@@ -3,22 +3,12 @@
  * KV), every internal link, stylesheet and script followed from the start pages a newcomer
  * opens, two links deep, and every answer checked: no status ≥ 400, redirects resolved to
  * a page that answers. Fast (app.request, no browser, no network); the browser crawl at
- * 1440/390 px is `tests/e2e/`.
+ * 1440/390 px is `tests/e2e/crawl_browser_test.ts`.
  */
 import assert from "node:assert/strict";
 import { parse } from "node-html-parser";
 import { buildTestApp, type TestApp } from "./helpers/app.ts";
-
-/** Where a newcomer starts. */
-export const START_PAGES = [
-  "/",
-  "/market",
-  "/ipo",
-  "/ipo/calendar",
-  "/company?q=%EA%B0%80", // 가
-  "/exports",
-  "/ops",
-];
+import { START_PAGES } from "./helpers/crawl.ts";
 
 /** Links followed from the start pages (the pages they reach are checked, not expanded). */
 const MAX_DEPTH = 2;

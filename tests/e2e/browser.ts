@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 
 /** Where Debian's `chromium` package installs the browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -42,19 +42,46 @@ export async function assertChromium(path = CHROMIUM_PATH): Promise<void> {
   );
 }
 
+/** Options of {@link watchProblems}. */
+export interface WatchOptions {
+  /** Prefixes every problem with where it happened (say, the viewport and page URL). */
+  where?: () => string;
+  /** Also records failed requests (`requestfailed`), except {@link isSseAbort}. */
+  failedRequests?: boolean;
+}
+
+/** The live-price stream (lib/live/browser_feed.ts). */
+export const SSE_PATH = "/api/v1/stream/prices";
+
+/**
+ * The one request failure that is not a problem: the long-lived live-price SSE stream,
+ * which never finishes by itself, aborted because the page navigated away.
+ */
+export function isSseAbort(req: Request): boolean {
+  return new URL(req.url()).pathname === SSE_PATH &&
+    req.failure()?.errorText === "net::ERR_ABORTED";
+}
+
 /**
  * Collects what went wrong on a page while a test drives it: uncaught errors, console
- * errors and responses ≥ 400. A test ends with `assert.deepEqual(problems, [])`.
+ * errors and responses ≥ 400 (and, with `failedRequests`, requests that failed). A test
+ * ends with `assert.deepEqual(problems, [])`.
  */
-export function watchProblems(page: Page): string[] {
+export function watchProblems(page: Page, opts: WatchOptions = {}): string[] {
   const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  const add = (p: string) => problems.push(opts.where ? `${opts.where()}: ${p}` : p);
+  page.on("pageerror", (e) => add(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    if (m.type() === "error") add(`console: ${m.text()}`);
   });
   page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    if (r.status() >= 400) add(`HTTP ${r.status()}: ${r.url()}`);
   });
+  if (opts.failedRequests) {
+    page.on("requestfailed", (r) => {
+      if (!isSseAbort(r)) add(`failed request: ${r.url()} (${r.failure()?.errorText})`);
+    });
+  }
   return problems;
 }
 
